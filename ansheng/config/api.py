@@ -1,0 +1,158 @@
+"""The HTTP API at /api/v1: authentication, error conversion and the routers of every app."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from ansheng.core.errors import AnshengError, ValidationFailed, from_domain
+from ansheng.core.registry import platform_apps
+from ansheng.domain.errors import DomainError
+
+logger = logging.getLogger("ansheng.api")
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`; the request's user becomes the token's owner."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from ansheng.core.services import authenticate_token
+
+        api_token = authenticate_token(token)
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        request.api_token = api_token  # type: ignore[attr-defined]
+        return api_token.user
+
+
+class Session(SessionAuth):
+    """The browser's session cookie; unsafe methods need the CSRF token, as for pages."""
+
+
+AUTH = [BearerToken(), Session()]
+
+api = NinjaAPI(
+    title="安生 API",
+    version="1",
+    description="安生 platform API. Authenticate with `Authorization: Bearer <token>` (see POST /auth/token) "
+    "or the browser session. Errors are `{code, message, field}` with a 4xx status.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(AnshengError)
+def _ansheng_error(request: HttpRequest, exc: AnshengError) -> HttpResponse:
+    return _error(request, exc.status, exc.as_dict())
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    error = from_domain(exc)
+    return _error(request, error.status, error.as_dict())
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    error = ValidationFailed.from_django(exc)
+    return _error(request, error.status, error.as_dict())
+
+
+def _loc_to_field(loc: list[Any]) -> str | None:
+    parts = [str(part) for part in loc if part not in {"body", "query", "path", "payload", "form", "header", "cookie"}]
+    # ninja puts the parameter name first for body schemas; keep the field path after it
+    if len(parts) > 1 and parts[0] in {"data", "body", "payload", "filters"}:
+        parts = parts[1:]
+    if not parts:
+        return None
+    text = parts[0]
+    for part in parts[1:]:
+        text += f"[{part}]" if part.isdigit() else f".{part}"
+    return text
+
+
+@api.exception_handler(NinjaValidationError)
+def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for item in exc.errors:
+        kind = str(item.get("type", "invalid"))
+        code = {
+            "missing": "required",
+            "json_invalid": "malformed_json",
+            "int_parsing": "wrong_type",
+            "float_parsing": "wrong_type",
+            "bool_parsing": "wrong_type",
+            "string_type": "wrong_type",
+            "int_type": "wrong_type",
+            "float_type": "wrong_type",
+            "model_attributes_type": "wrong_type",
+            "dict_type": "wrong_type",
+            "list_type": "wrong_type",
+        }.get(kind, kind)
+        field = _loc_to_field(list(item.get("loc", [])))
+        if code == "required":
+            message = _("缺少必填字段")
+        elif code == "malformed_json":
+            message = _("请求体不是合法的 JSON")
+        elif code == "wrong_type":
+            message = _("字段类型错误")
+        else:
+            message = str(item.get("msg", _("输入有误")))
+        errors.append({"code": code, "message": str(message), "field": field})
+    if not errors:
+        errors = [{"code": "invalid", "message": str(_("输入有误")), "field": None}]
+    body = dict(errors[0])
+    if len(errors) > 1:
+        body["errors"] = errors
+    return _error(request, 422, body)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, {"code": "not_authenticated", "message": _("请先登录或提供有效的令牌"), "field": None})
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, {"code": "not_found", "message": _("记录不存在"), "field": None})
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
+            405: "method_not_allowed", 413: "too_large", 429: "throttled"}.get(exc.status_code, "error")
+    return _error(request, exc.status_code, {"code": code, "message": str(exc.message), "field": None})
+
+
+def _register_routers() -> None:
+    for app in platform_apps():
+        if app.api_prefix is None:
+            continue
+        try:
+            module = importlib.import_module(f"{app.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{app.name}.api":
+                continue
+            raise
+        for prefix, router in getattr(module, "ROUTERS", [(app.api_prefix, getattr(module, "router", None))]):
+            if router is not None:
+                api.add_router(prefix, router)
+
+
+_register_routers()

@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from ansheng.core.registry import NavItem, PlatformApp
+
+
+class CoreConfig(PlatformApp):
+    name = "ansheng.core"
+    label = "core"
+    verbose_name = _("平台")
+    url_prefix = ""
+    api_prefix = ""
+    nav = (
+        NavItem(_("首页"), "core:home", order=0),
+        NavItem(_("变更记录"), "core:changelog", roles=frozenset({"city_admin", "city_supervisor"}), order=900),
+        NavItem(_("审计事件"), "core:events", roles=frozenset({"city_admin"}), order=910),
+    )
+    workers = ("ansheng.core.workers.JOB_WORKER", "ansheng.core.workers.NOTIFY_WORKER")
+    demo_loaders = ((0, "ansheng.core.demo.load_regions_and_organisations"),)
+    cli_commands = "ansheng.core.cli"

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from ansheng.core.context import reset_request_id, set_request_id
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (echoed as X-Request-ID) that the change log records."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = uuid.uuid4()
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = set_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_id(token)
+        response["X-Request-ID"] = str(request_id)
+        return response
+
+
+class ErrorPagesMiddleware:
+    """Turns service errors that escape a page view into the right page: 404, 403, 409 or 422 with the message."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from ansheng.core.errors import AnshengError
+
+        if not isinstance(exception, AnshengError) or request.path.startswith("/api/"):
+            return None
+        return render(
+            request,
+            "core/error.html",
+            {"status": exception.status, "title": exception.message, "code": exception.code},
+            status=exception.status,
+        )

@@ -1,0 +1,1 @@
+"""Pure national rules: standard library only, typed, no Django."""

@@ -1,0 +1,3 @@
+from ansheng.enterprises.models.enterprises import Enterprise, Licence
+
+__all__ = ["Enterprise", "Licence"]
