@@ -80,9 +80,7 @@ class AccidentGrade(IntEnum):
         for member in cls:
             if member.label_zh == text:
                 return member
-        raise AccidentError(
-            "unknown_grade", field, f"未知的事故等级：{label}", f"unknown accident grade: {label!r}"
-        )
+        raise AccidentError("unknown_grade", field, f"未知的事故等级：{label}", f"unknown accident grade: {label!r}")
 
 
 class AccidentKind(Enum):
@@ -186,7 +184,9 @@ def grade_of_count(criterion: str, value: Number) -> AccidentGrade:
     """
     position = {"deaths": 1, "serious_injuries": 2, "direct_loss_yuan": 3}.get(criterion)
     if position is None:
-        raise AccidentError("unknown_field", criterion, f"未知的分级指标：{criterion}", f"unknown criterion: {criterion}")
+        raise AccidentError(
+            "unknown_field", criterion, f"未知的分级指标：{criterion}", f"unknown criterion: {criterion}"
+        )
     amount = as_exact(value, criterion, AccidentError)
     return next(row[0] for row in _thresholds() if amount >= row[position])
 
@@ -262,33 +262,52 @@ def followups_per_day(grade: AccidentGrade | str | None, *, large_risk: bool = F
     return int(table[str(int(_as_grade(grade)))])
 
 
+def _always(grade: AccidentGrade, social: bool) -> bool:
+    return True
+
+
+def _larger_up(grade: AccidentGrade, social: bool) -> bool:
+    return grade >= AccidentGrade.LARGER
+
+
+def _larger_or_social(grade: AccidentGrade, social: bool) -> bool:
+    return grade >= AccidentGrade.LARGER or social
+
+
+def _major_up(grade: AccidentGrade, social: bool) -> bool:
+    return grade >= AccidentGrade.MAJOR
+
+
+_UP = "493号令第十条、第十一条；21号令第七条"
+_OWN_GOVERNMENT = "493号令第十条第二款"
+_PHONE = "21号令第八条、第九条"
+
 # The reporting links: (sender, recipient, hours, channel, clause, applies(grade, socially_significant), mandatory).
 # Listed from the enterprise upwards so that every sender's receipt time is known before its own links.
-_Rule = Callable[[AccidentGrade, bool], bool]
-_LINKS: tuple[tuple[str, str, int, str, str, _Rule, bool], ...] = (
+_LINKS: tuple[tuple[str, str, int, str, str, Callable[[AccidentGrade, bool], bool], bool], ...] = (
     # 493号令 第九条; 21号令 第六条第一款: the unit head reports to the county bureau within 1 hour.
-    ("enterprise", "county", 1, "written", "493号令第九条；21号令第六条第一款", lambda g, s: True, True),
+    ("enterprise", "county", 1, "written", "493号令第九条；21号令第六条第一款", _always, True),
     # 21号令 第六条第二款: for 较大 and above, also to the provincial bureau within 1 hour.
-    ("enterprise", "province", 1, "written", "21号令第六条第二款", lambda g, s: g >= AccidentGrade.LARGER, True),
+    ("enterprise", "province", 1, "written", "21号令第六条第二款", _larger_up, True),
     # 21号令 第六条第三款: for 重大 and 特别重大 the unit may report to the ministry at once (optional).
-    ("enterprise", "ministry", 0, "written", "21号令第六条第三款", lambda g, s: g >= AccidentGrade.MAJOR, False),
+    ("enterprise", "ministry", 0, "written", "21号令第六条第三款", _major_up, False),
     # 493号令 第十条、第十一条; 21号令 第七条: level by level, at most 2 hours a level, up to the target by grade.
-    ("county", "city", 2, "written", "493号令第十条、第十一条；21号令第七条", lambda g, s: True, True),
     # 493号令 第十条第二款: a bureau reporting upwards reports to its own government at the same time.
-    ("county", "county_government", 2, "written", "493号令第十条第二款", lambda g, s: True, True),
     # 21号令 第八条、第九条: for 较大 and above (or socially significant) county and city phone the province in 1 h.
-    ("county", "province", 1, "phone", "21号令第八条、第九条", lambda g, s: g >= AccidentGrade.LARGER or s, True),
-    ("city", "province", 2, "written", "493号令第十条、第十一条；21号令第七条", lambda g, s: g >= AccidentGrade.LARGER, True),
-    ("city", "city_government", 2, "written", "493号令第十条第二款", lambda g, s: g >= AccidentGrade.LARGER, True),
-    ("city", "province", 1, "phone", "21号令第八条、第九条", lambda g, s: g >= AccidentGrade.LARGER or s, True),
-    ("province", "ministry", 2, "written", "493号令第十条、第十一条；21号令第七条", lambda g, s: g >= AccidentGrade.MAJOR, True),
-    ("province", "province_government", 2, "written", "493号令第十条第二款", lambda g, s: g >= AccidentGrade.MAJOR, True),
+    ("county", "city", 2, "written", _UP, _always, True),
+    ("county", "county_government", 2, "written", _OWN_GOVERNMENT, _always, True),
+    ("county", "province", 1, "phone", _PHONE, _larger_or_social, True),
+    ("city", "province", 2, "written", _UP, _larger_up, True),
+    ("city", "city_government", 2, "written", _OWN_GOVERNMENT, _larger_up, True),
+    ("city", "province", 1, "phone", _PHONE, _larger_or_social, True),
+    ("province", "ministry", 2, "written", _UP, _major_up, True),
+    ("province", "province_government", 2, "written", _OWN_GOVERNMENT, _major_up, True),
     # 21号令 第九条: the province phones the ministry within 1 h, the ministry the State Council duty office in 1 h.
-    ("province", "ministry", 1, "phone", "21号令第九条", lambda g, s: g >= AccidentGrade.MAJOR, True),
-    ("province_government", "state_council", 0, "written", "493号令第十条第二款", lambda g, s: g >= AccidentGrade.MAJOR, True),
-    # 493号令 第十条第二款: the ministry and the provincial government report 重大/特别重大 to 国务院 immediately.
-    ("ministry", "state_council", 0, "written", "493号令第十条第二款", lambda g, s: g >= AccidentGrade.MAJOR, True),
-    ("ministry", "state_council_duty_office", 1, "phone", "21号令第九条", lambda g, s: g >= AccidentGrade.MAJOR, True),
+    ("province", "ministry", 1, "phone", "21号令第九条", _major_up, True),
+    # 493号令 第十条第二款: the provincial government and the ministry report 重大/特别重大 to 国务院 immediately.
+    ("province_government", "state_council", 0, "written", _OWN_GOVERNMENT, _major_up, True),
+    ("ministry", "state_council", 0, "written", _OWN_GOVERNMENT, _major_up, True),
+    ("ministry", "state_council_duty_office", 1, "phone", "21号令第九条", _major_up, True),
 )
 
 

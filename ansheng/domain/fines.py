@@ -125,9 +125,7 @@ def decided_by(level: AccidentGrade, *, coal_mine: bool = False) -> Authority:
     return authority_of(table[_key(level)])
 
 
-def unit_fine(
-    deaths: int, serious_injuries: int, direct_loss_yuan: Number, *, coal_mine: bool = False
-) -> UnitFine:
+def unit_fine(deaths: int, serious_injuries: int, direct_loss_yuan: Number, *, coal_mine: bool = False) -> UnitFine:
     """The grade (493号令 第三条), bracket and fine range of the responsible unit (14号令 第十四–十七条)."""
     grading = grade(deaths, serious_injuries, direct_loss_yuan)
     clause, rows = _brackets(grading.grade)

@@ -352,7 +352,10 @@ def lookup(query: str | None = None, *, no: int | None = None, field: str | None
     if query is None:
         if no is None:
             raise HazardSourceError(
-                "missing_field", field, "请给出CAS号、名称、表1序号或危险性类别", "give a CAS number, name, row or category"
+                "missing_field",
+                field,
+                "请给出CAS号、名称、表1序号或危险性类别",
+                "give a CAS number, name, row or category",
             )
         return _row(no, field)
     if not isinstance(query, str):
@@ -405,9 +408,7 @@ def _contribution(quantity: Quantity, index: int) -> Contribution:
     if not isinstance(quantity, Quantity):
         raise HazardSourceError("wrong_type", prefix, "应为Quantity", "must be a Quantity")
     substance = quantity.substance
-    tonnes = as_exact(
-        quantity.tonnes, f"{prefix}.tonnes", HazardSourceError, negative_code="negative_quantity"
-    )
+    tonnes = as_exact(quantity.tonnes, f"{prefix}.tonnes", HazardSourceError, negative_code="negative_quantity")
     beta, symbol, source = substance.beta, substance.beta_symbol, substance.beta_source
     if quantity.beta_symbol is not None:
         override = _canonical_symbol(quantity.beta_symbol)

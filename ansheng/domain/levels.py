@@ -105,7 +105,7 @@ def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
-def parse_level(value: str, field: str | None = None) -> RiskLevel:
+def parse_level(value: object, field: str | None = None) -> RiskLevel:
     """A level from any usual spelling: 重大 / 重大风险 / 红 / 红色 / red / major (full-width and case tolerated)."""
     if not isinstance(value, str):
         raise LevelError("wrong_type", field, "风险等级应为文本", "a risk level must be a string")
@@ -120,7 +120,7 @@ def parse_level(value: str, field: str | None = None) -> RiskLevel:
     return level
 
 
-def colour_from_zh(colour_zh: str) -> RiskLevel:
+def colour_from_zh(colour_zh: object) -> RiskLevel:
     """The level of a Chinese colour name: 红 → 重大, 橙 → 较大, 黄 → 一般, 蓝 → 低 (also 红色 etc.)."""
     text = _norm(colour_zh) if isinstance(colour_zh, str) else ""
     for level in RiskLevel:
