@@ -51,6 +51,9 @@ def setup_django(*, data_dir: Path | None = None, mode: str | None = None) -> No
         django.setup()
     except ImproperlyConfigured as exc:
         raise CommandError(f"configuration error: {exc}") from None
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def check_schema(*, require_current: bool) -> list[str]:

@@ -64,7 +64,7 @@ class Scoping:
 
     enterprise: path to the enterprise id ("pk" on Enterprise itself, "enterprise_id", "unit__enterprise_id");
                 None when records are not tied to an enterprise (enterprise users then see none of them).
-    region:     path to the region code of the record's county or finer ("county_id", "enterprise__county_id",
+    region:     path to the region code of the record's county or finer ("county__code", "enterprise__county__code",
                 "region_code"); required.
     category:   path to a regulatory category, for records an industry department sees without an enterprise.
     owner:      path to a user id who may always see the record (e.g. the person who filed a public report).
@@ -181,7 +181,7 @@ def department_enterprises(scope: Scope) -> QuerySet:
         "enterprise_id"
     )
     return Enterprise.objects.filter(
-        Q(category__in=sorted(scope.sectors)) | Q(pk__in=regulated), county_id__startswith=scope.region_prefix
+        Q(category__in=sorted(scope.sectors)) | Q(pk__in=regulated), county__code__startswith=scope.region_prefix
     ).values("pk")
 
 

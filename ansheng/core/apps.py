@@ -4,6 +4,7 @@ from ansheng.core.registry import NavItem, PlatformApp
 
 
 class CoreConfig(PlatformApp):
+    default = True
     name = "ansheng.core"
     label = "core"
     verbose_name = _("平台")
@@ -11,7 +12,7 @@ class CoreConfig(PlatformApp):
     api_prefix = ""
     nav = (
         NavItem(_("首页"), "core:home", order=0),
-        NavItem(_("变更记录"), "core:changelog", roles=frozenset({"city_admin", "city_supervisor"}), order=900),
+        NavItem(_("变更记录"), "core:changelog", roles=frozenset({"city_admin", "city_supervisor", "county_supervisor", "department_supervisor"}), order=900),
         NavItem(_("审计事件"), "core:events", roles=frozenset({"city_admin"}), order=910),
     )
     workers = ("ansheng.core.workers.JOB_WORKER", "ansheng.core.workers.NOTIFY_WORKER")

@@ -94,6 +94,16 @@ class DemoContext:
     users: list[dict[str, str]] = field(default_factory=list)
     refs: dict[str, Any] = field(default_factory=dict)
     admin: Any = None
+    _hash: str = ""
+
+    @property
+    def password_hash(self) -> str:
+        """The shared demo password, hashed once (hashing it per user would take most of the load time)."""
+        if not self._hash:
+            from django.contrib.auth.hashers import make_password
+
+            self._hash = make_password(self.password)
+        return self._hash
 
     def add_user(self, user: Any, description: str) -> None:
         self.users.append({"username": user.username, "role": str(user.get_role_display()), "what": description})
@@ -221,7 +231,7 @@ def load_regions_and_organisations(ctx: DemoContext) -> None:
 
     def user(username: str, role: str, full_name: str, what: str, **kw: Any) -> Any:
         created = do_create_user(acting_user=ctx.admin, username=username, password=ctx.password, role=role,
-                                 full_name=full_name, check_password=False, **kw)
+                                 full_name=full_name, check_password=False, password_hash=ctx.password_hash, **kw)
         ctx.add_user(created, what)
         return created
 

@@ -27,6 +27,8 @@ class NavItem:
 
 
 class PlatformApp(AppConfig):
+    # Each app's own config sets `default = True`, so Django picks it and not this base class from apps.py.
+    default = False
     default_auto_field = "django.db.models.BigAutoField"
     url_prefix: str | None = None  # pages at /<url_prefix>/, from <app>.urls
     api_prefix: str | None = None  # API at /api/v1/<api_prefix>, from <app>.api.router

@@ -80,6 +80,7 @@ def do_create_user(
     email: str = "",
     phone: str = "",
     check_password: bool = True,
+    password_hash: str | None = None,
 ) -> User:
     """Create a user whose role comes with the jurisdiction it needs (a county for a county supervisor, …)."""
     from django.contrib.auth.password_validation import validate_password
@@ -117,7 +118,10 @@ def do_create_user(
             phone=phone,
             is_staff=role == Role.CITY_ADMIN,
         )
-        user.set_password(password)
+        if password_hash is not None:
+            user.password = password_hash  # the demo hashes its one shared password once
+        else:
+            user.set_password(password)
         user.save()
         append_event(
             actor=acting_user,

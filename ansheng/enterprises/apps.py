@@ -4,6 +4,7 @@ from ansheng.core.registry import NavItem, PlatformApp
 
 
 class EnterprisesConfig(PlatformApp):
+    default = True
     name = "ansheng.enterprises"
     label = "enterprises"
     verbose_name = _("企业名录")

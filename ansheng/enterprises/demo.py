@@ -214,7 +214,8 @@ def load_enterprises(ctx: Any) -> None:
         ("ent-mine", Role.ENTERPRISE_ADMIN, mine, "矿山安全管理员", f"{mine.name}（非煤矿山）"),
     ]:
         user = do_create_user(acting_user=ctx.admin, username=username, password=ctx.password, role=role,
-                              full_name=full_name, enterprise=enterprise, check_password=False)
+                              full_name=full_name, enterprise=enterprise, check_password=False,
+                              password_hash=ctx.password_hash)
         ctx.add_user(user, what)
     ctx.log(f"  {Enterprise.objects.count()} enterprises")
 

@@ -22,7 +22,7 @@ def apply_filters(queryset: QuerySet[Enterprise], params: dict[str, Any]) -> Que
         queryset = queryset.filter(search_text__contains=q.lower())
     county = params.get("county")
     if county:
-        queryset = queryset.filter(county_id__startswith=str(county))
+        queryset = queryset.filter(county__code__startswith=str(county))
     if params.get("category"):
         queryset = queryset.filter(category=params["category"])
     if params.get("status"):

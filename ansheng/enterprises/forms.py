@@ -72,9 +72,9 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["county"].queryset = regions
         prefix = scope_for(user).region_prefix
         self.fields["township"].queryset = Region.objects.filter(level="township", code__startswith=prefix)
-        self.fields["park"].queryset = Organisation.objects.filter(kind="park", region_id__startswith=prefix[:4])
+        self.fields["park"].queryset = Organisation.objects.filter(kind="park", region__code__startswith=prefix[:4])
         self.fields["regulators"].queryset = Organisation.objects.filter(
-            kind__in=["bureau", "department"], region_id__startswith=prefix[:4]
+            kind__in=["bureau", "department"], region__code__startswith=prefix[:4]
         ).order_by("region_id", "kind", "name")
         if self.instance.pk:
             self.initial["former_names"] = "；".join(self.instance.former_names or [])

@@ -34,7 +34,7 @@ def expiry_state(expires_on: dt.date | None, today: dt.date | None = None) -> st
 class Enterprise(models.Model):
     """An enterprise as the regulator keeps it (生产经营单位)."""
 
-    scoping = Scoping(region="county_id", enterprise="pk")
+    scoping = Scoping(region="county__code", enterprise="pk")
 
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
@@ -182,7 +182,7 @@ class Enterprise(models.Model):
 
 
 class Licence(models.Model):
-    scoping = Scoping(region="enterprise__county_id", enterprise="enterprise_id")
+    scoping = Scoping(region="enterprise__county__code", enterprise="enterprise_id")
 
     enterprise = models.ForeignKey(Enterprise, models.CASCADE, related_name="licences")
     kind = models.CharField(_("许可证类型"), max_length=32, choices=LicenceKind.choices)
