@@ -38,6 +38,10 @@ class PlatformApp(AppConfig):
     demo_loaders: tuple[tuple[int, str], ...] = ()  # (order, dotted path of callable(ctx))
     cli_commands: str | None = None  # dotted path of a module with `register(subparsers)`
     job_handlers: tuple[tuple[str, str], ...] = ()  # (job kind, dotted path of handler(job, progress))
+    # (layer name, dotted path of callable(user, LayerQuery) -> list of GeoJSON features in WGS84); see core.geo
+    map_layers: tuple[tuple[str, str], ...] = ()
+    # (source name, dotted path of callable(user, region_code | None) -> JSON-able dict) for the command dashboard
+    dashboard_sources: tuple[tuple[str, str], ...] = ()
 
 
 def import_string(path: str) -> Any:
@@ -63,6 +67,11 @@ def collect(attr: str) -> list[Callable[..., Any]]:
 def demo_loaders() -> list[tuple[int, str, Callable[..., Any]]]:
     loaders = [(order, path, import_string(path)) for app in platform_apps() for order, path in app.demo_loaders]
     return sorted(loaders, key=lambda item: item[0])
+
+
+def named(attr: str) -> dict[str, Callable[..., Any]]:
+    """Name → callable for the (name, path) pairs apps declare under `attr` (map_layers, dashboard_sources)."""
+    return {name: import_string(path) for app in platform_apps() for name, path in getattr(app, attr)}
 
 
 def job_handler(kind: str) -> Callable[..., Any]:
