@@ -158,6 +158,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "ansheng@localhost")
 
+# SMS is a pluggable transport: a dotted path to a class with `send(phone: str, text: str)` that raises on failure.
+SMS_BACKEND = env.str("ANSHENG_SMS_BACKEND")
+
 MQTT_URL = env.str("MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_TOPIC_PREFIX = env.str("MQTT_TOPIC_PREFIX", "ansheng")
 

@@ -319,7 +319,9 @@ def do_notify(
                 body=str(body),
                 url=url[:300],
                 dedup_key=dedup_key[:200],
-                delivery=Notification.PENDING if user.email else Notification.SKIPPED,
+                delivery=Notification.PENDING
+                if user.email or (user.phone and settings.SMS_BACKEND)
+                else Notification.SKIPPED,
             )
         )
     return Notification.objects.bulk_create(created)
@@ -347,12 +349,16 @@ def deliver_pending_notifications(batch: int = 50, max_attempts: int = 5) -> int
             continue
         note = Notification.objects.select_related("user").get(pk=note_id)
         try:
-            send_mail(
-                subject=f"[安生] {note.title}",
-                message=note.body + (f"\n\n{note.url}" if note.url else ""),
-                from_email=None,
-                recipient_list=[note.user.email],
-            )
+            if note.user.email:
+                send_mail(
+                    subject=f"[安生] {note.title}",
+                    message=note.body + (f"\n\n{note.url}" if note.url else ""),
+                    from_email=None,
+                    recipient_list=[note.user.email],
+                )
+            sms = sms_backend()
+            if sms is not None and note.user.phone:
+                sms.send(note.user.phone, f"【安生】{note.title}")
         except Exception as exc:  # a transport error must not stop the worker; the row keeps the reason
             attempts = note.attempts + 1
             Notification.objects.filter(pk=note_id).update(
@@ -367,6 +373,15 @@ def deliver_pending_notifications(batch: int = 50, max_attempts: int = 5) -> int
             )
         handled += 1
     return handled
+
+
+def sms_backend() -> Any:
+    """The configured SMS transport (settings.SMS_BACKEND), or None."""
+    if not settings.SMS_BACKEND:
+        return None
+    from ansheng.core.registry import import_string
+
+    return import_string(settings.SMS_BACKEND)()
 
 
 def users_with_role(role: str, **filters: Any) -> list[User]:
