@@ -51,3 +51,78 @@ def bearer():
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return make
+
+
+# --- browser tests (Playwright driving Debian's chromium) ------------------------------------------------------
+
+CHROMIUM = os.environ.get("ANSHENG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for the session. Missing chromium skips locally and fails in CI (CI=true)."""
+    if not os.path.exists(CHROMIUM):
+        if _ci():
+            pytest.fail(f"chromium not found at {CHROMIUM}; CI requires the browser tests")
+        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if _ci():
+            pytest.fail("playwright is not installed; CI requires the browser tests")
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in Chinese (zh-CN), desktop size."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh page with a phone-sized viewport and touch, in Chinese."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """Sign a page in through the login form: login(page, "county_a")."""
+    from ansheng.core.testing import PASSWORD
+
+    def do_login(page, username, password=PASSWORD):
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do_login

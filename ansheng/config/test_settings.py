@@ -11,3 +11,10 @@ from ansheng.config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production keeps PBKDF2
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Test databases are emptied between tests; the append-only triggers are installed by the tests that check them.
+AUDIT_TRIGGERS = False
+
+from pathlib import Path as _Path  # noqa: E402
+
+_Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns about a missing root)

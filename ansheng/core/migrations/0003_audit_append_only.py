@@ -1,46 +1,21 @@
 """The audit event log is append-only: the database itself refuses UPDATE and DELETE of its rows."""
 
+from django.conf import settings
 from django.db import migrations
 
-SQLITE = [
-    """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent
-       BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON core_auditevent
-       BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only'); END""",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditevent_no_update",
-    "DROP TRIGGER IF EXISTS core_auditevent_no_delete",
-]
-POSTGRES = [
-    """CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'core_auditevent is append-only'; END; $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER core_auditevent_no_change BEFORE UPDATE OR DELETE ON core_auditevent
-       FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only()""",
-    """CREATE TRIGGER core_auditevent_no_truncate BEFORE TRUNCATE ON core_auditevent
-       FOR EACH STATEMENT EXECUTE FUNCTION core_auditevent_append_only()""",
-]
-POSTGRES_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditevent_no_change ON core_auditevent",
-    "DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent",
-    "DROP FUNCTION IF EXISTS core_auditevent_append_only()",
-]
+from ansheng.core import dbtriggers
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
+def install(apps, schema_editor):
+    if getattr(settings, "AUDIT_TRIGGERS", True):
+        dbtriggers.install(schema_editor.connection)
 
-    return run
+
+def uninstall(apps, schema_editor):
+    dbtriggers.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0002_initial")]
 
-    operations = [
-        migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
-        )
-    ]
+    operations = [migrations.RunPython(install, uninstall)]
