@@ -126,9 +126,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _ensure_assets(quiet=False)
     setup_django(data_dir=data_dir, mode="demo")
     check_schema(require_current=False)
+    server = make_server(args.host, args.port, threads=args.threads)  # a busy port fails before any work
     run_migrations()
     state = demo.ensure_demo(data_dir, password=args.password, log=print)
-    server = make_server(args.host, args.port, threads=args.threads)
     shown_host = "127.0.0.1" if args.host in {"0.0.0.0", "::"} else args.host  # noqa: S104
     print(demo.banner(f"http://{shown_host}:{server.effective_port}/", state, data_dir), flush=True)
     serve_forever(server, workers=not args.no_workers)

@@ -87,34 +87,66 @@ def _loc_to_field(loc: list[Any]) -> str | None:
     return text
 
 
+_TYPE_CODES = {
+    "missing": "required",
+    "json_invalid": "malformed_json",
+    "extra_forbidden": "unknown_field",
+    "int_parsing": "wrong_type",
+    "float_parsing": "wrong_type",
+    "bool_parsing": "wrong_type",
+    "decimal_parsing": "wrong_type",
+    "date_parsing": "wrong_type",
+    "date_from_datetime_parsing": "wrong_type",
+    "datetime_parsing": "wrong_type",
+    "datetime_from_date_parsing": "wrong_type",
+    "string_type": "wrong_type",
+    "int_type": "wrong_type",
+    "float_type": "wrong_type",
+    "bool_type": "wrong_type",
+    "decimal_type": "wrong_type",
+    "model_attributes_type": "wrong_type",
+    "model_type": "wrong_type",
+    "dict_type": "wrong_type",
+    "list_type": "wrong_type",
+    "int_from_float": "wrong_type",
+    "string_too_long": "too_long",
+    "string_too_short": "too_short",
+    "too_long": "too_long",
+    "greater_than": "out_of_range",
+    "greater_than_equal": "out_of_range",
+    "less_than": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "decimal_max_digits": "too_many_digits",
+    "decimal_max_places": "too_many_decimals",
+    "decimal_whole_digits": "too_many_digits",
+    "finite_number": "not_finite",
+}
+
+
+def _validation_message(code: str, item: dict[str, Any]) -> str:
+    ctx = item.get("ctx") or {}
+    messages = {
+        "required": _("缺少必填字段"),
+        "malformed_json": _("请求体不是合法的 JSON"),
+        "unknown_field": _("未知字段"),
+        "wrong_type": _("字段类型错误"),
+        "too_long": _("超过最大长度 %(n)s") % {"n": ctx.get("max_length", "")},
+        "too_short": _("短于最小长度 %(n)s") % {"n": ctx.get("min_length", "")},
+        "out_of_range": _("数值超出允许范围"),
+        "too_many_digits": _("数字位数过多"),
+        "too_many_decimals": _("小数位数过多（最多 %(n)s 位）") % {"n": ctx.get("decimal_places", "")},
+        "not_finite": _("数值必须是有限数"),
+    }
+    return str(messages.get(code, _("输入有误：%(detail)s") % {"detail": item.get("msg", "")}))
+
+
 @api.exception_handler(NinjaValidationError)
 def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for item in exc.errors:
-        kind = str(item.get("type", "invalid"))
-        code = {
-            "missing": "required",
-            "json_invalid": "malformed_json",
-            "int_parsing": "wrong_type",
-            "float_parsing": "wrong_type",
-            "bool_parsing": "wrong_type",
-            "string_type": "wrong_type",
-            "int_type": "wrong_type",
-            "float_type": "wrong_type",
-            "model_attributes_type": "wrong_type",
-            "dict_type": "wrong_type",
-            "list_type": "wrong_type",
-        }.get(kind, kind)
+        code = _TYPE_CODES.get(str(item.get("type", "invalid")), "invalid")
         field = _loc_to_field(list(item.get("loc", [])))
-        if code == "required":
-            message = _("缺少必填字段")
-        elif code == "malformed_json":
-            message = _("请求体不是合法的 JSON")
-        elif code == "wrong_type":
-            message = _("字段类型错误")
-        else:
-            message = str(item.get("msg", _("输入有误")))
-        errors.append({"code": code, "message": str(message), "field": field})
+        errors.append({"code": code, "message": _validation_message(code, item), "field": field})
     if not errors:
         errors = [{"code": "invalid", "message": str(_("输入有误")), "field": None}]
     body = dict(errors[0])

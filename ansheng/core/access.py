@@ -247,6 +247,7 @@ register(
     {"view": {Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR, Role.DEPARTMENT_SUPERVISOR}},
 )
 register("audit_event", {"view": {Role.CITY_ADMIN}, "verify": {Role.CITY_ADMIN}})
-register("token", {"view": _EVERY_SIGNED_IN, "create": _EVERY_SIGNED_IN, "revoke": _EVERY_SIGNED_IN})
+_ALL_ROLES = frozenset(Role.values())
+register("token", {"view": _ALL_ROLES, "create": _ALL_ROLES, "revoke": _ALL_ROLES})
 register("job", {"view": _EVERY_SIGNED_IN})
 EVERY_SIGNED_IN = _EVERY_SIGNED_IN

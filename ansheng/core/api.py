@@ -2,7 +2,7 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Status, Router, Schema
 
 from ansheng.core import access, services
 from ansheng.core.errors import NotFound
@@ -66,9 +66,9 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.delete("/auth/tokens/{token_id}", response={204: None, 404: ErrorOut}, summary="Revoke a token")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     services.do_revoke_token(acting_user=request.user, token_id=token_id)
-    return 204, None
+    return Status(204, None)
 
 
 class MeOut(Schema):

@@ -56,6 +56,8 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     for model_field in obj._meta.concrete_fields:
         if names is not None and model_field.name not in names:
             continue
+        if not model_field.editable and not model_field.primary_key:
+            continue  # derived or automatic (updated_at, search columns): not part of what someone changed
         data[model_field.name] = _jsonable(model_field.value_from_object(obj))
     if obj.pk is not None:
         for m2m in obj._meta.many_to_many:

@@ -4,10 +4,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import Status, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ansheng.core import access
 from ansheng.core.api import ErrorOut
@@ -109,6 +109,8 @@ class EnterpriseDetail(EnterpriseItem):
 class EnterpriseFields(Schema):
     """Fields of an enterprise; on PATCH every field is optional and only those sent are changed."""
 
+    model_config = ConfigDict(extra="forbid")  # an unknown field is an error, never silently dropped
+
     credit_code: str | None = Field(None, max_length=64, description="统一社会信用代码 (GB 32100-2015)")
     name: str | None = Field(None, max_length=128)
     former_names: list[str] | None = None
@@ -167,9 +169,9 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) ->
 
 
 @router.post("", response={201: EnterpriseDetail, 403: ErrorOut, 422: ErrorOut}, summary="Register an enterprise")
-def create_enterprise(request: HttpRequest, payload: EnterpriseCreate) -> tuple[int, Enterprise]:
+def create_enterprise(request: HttpRequest, payload: EnterpriseCreate) -> Status[Enterprise]:
     enterprise = services.do_create_enterprise(acting_user=request.user, data=payload.dict(exclude_unset=True))
-    return 201, _detail_queryset().get(pk=enterprise.pk)
+    return Status(201, _detail_queryset().get(pk=enterprise.pk))
 
 
 @router.get("/{enterprise_id}", response={200: EnterpriseDetail, 404: ErrorOut}, summary="One enterprise")
@@ -190,6 +192,8 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 
 
 class LicenceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     kind: str = Field(..., max_length=32)
     number: str = Field(..., max_length=64)
     issued_by: str = Field("", max_length=64)
@@ -203,16 +207,16 @@ class LicenceIn(Schema):
     response={201: LicenceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Add a licence",
 )
-def add_licence(request: HttpRequest, enterprise_id: int, payload: LicenceIn) -> tuple[int, Licence]:
-    return 201, services.do_add_licence(acting_user=request.user, enterprise_id=enterprise_id, data=payload.dict())
+def add_licence(request: HttpRequest, enterprise_id: int, payload: LicenceIn) -> Status[Licence]:
+    return Status(201, services.do_add_licence(acting_user=request.user, enterprise_id=enterprise_id, data=payload.dict()))
 
 
 @router.delete(
     "/{enterprise_id}/licences/{licence_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Remove a licence"
 )
-def remove_licence(request: HttpRequest, enterprise_id: int, licence_id: int) -> tuple[int, None]:
+def remove_licence(request: HttpRequest, enterprise_id: int, licence_id: int) -> Status[None]:
     services.do_remove_licence(acting_user=request.user, enterprise_id=enterprise_id, licence_id=licence_id)
-    return 204, None
+    return Status(204, None)
 
 
 class ImportQueued(Schema):
@@ -228,6 +232,6 @@ class ImportQueued(Schema):
 )
 def import_enterprises(
     request: HttpRequest, file: File[UploadedFile], update_existing: Form[bool] = False
-) -> tuple[int, ImportQueued]:
+) -> Status[ImportQueued]:
     job, rows = services.do_queue_import(acting_user=request.user, upload=file, update_existing=update_existing)
-    return 202, ImportQueued(job=job.pk, rows=rows, status_url=f"/api/v1/jobs/{job.pk}")
+    return Status(202, ImportQueued(job=job.pk, rows=rows, status_url=f"/api/v1/jobs/{job.pk}"))

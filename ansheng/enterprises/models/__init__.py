@@ -1,3 +1,3 @@
-from ansheng.enterprises.models.enterprises import Enterprise, Licence
+from ansheng.enterprises.models.enterprises import Enterprise, Licence, expiry_state
 
-__all__ = ["Enterprise", "Licence"]
+__all__ = ["Enterprise", "Licence", "expiry_state"]
