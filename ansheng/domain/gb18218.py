@@ -184,9 +184,12 @@ def is_valid_cas(text: str) -> bool:
 
 
 def _index(entries: dict[str, list[Substance]], key: str, substance: Substance) -> None:
-    bucket = entries.setdefault(key, [])
-    if substance not in bucket:
-        bucket.append(substance)
+    entries.setdefault(key, []).append(substance)
+
+
+def _unique(entries: dict[str, list[Substance]]) -> dict[str, tuple[Substance, ...]]:
+    """Each key's entries once each, in table order (a row may list one name twice, as name and alias)."""
+    return {key: tuple(dict.fromkeys(found)) for key, found in entries.items()}
 
 
 @functools.cache
@@ -250,9 +253,9 @@ def _tables() -> _Tables:
             (row["grade"], row["label"], None if row["min_r"] is None else dec(row["min_r"])) for row in raw["table6"]
         ),
         default_beta=dec(raw["default_beta_without_class"]),
-        by_name={k: tuple(v) for k, v in by_name.items()},
-        by_full_name={k: tuple(v) for k, v in by_full.items()},
-        by_cas={k: tuple(v) for k, v in by_cas.items()},
+        by_name=_unique(by_name),
+        by_full_name=_unique(by_full),
+        by_cas=_unique(by_cas),
     )
 
 

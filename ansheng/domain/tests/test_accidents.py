@@ -122,7 +122,13 @@ def test_followups_for_a_large_risk_event() -> None:
 
 def _chain(grade: AccidentGrade, **kwargs: bool) -> list[tuple[str, str, str, int, bool]]:
     return [
-        (step.sender.code, step.recipient.code, step.channel, int((step.deadline - T0).total_seconds() // 60), step.mandatory)
+        (
+            step.sender.code,
+            step.recipient.code,
+            step.channel,
+            int((step.deadline - T0).total_seconds() // 60),
+            step.mandatory,
+        )
         for step in accidents.reporting_chain(grade, T0, **kwargs)
     ]
 
@@ -146,7 +152,10 @@ def test_socially_significant_general_accident_adds_phone_reports() -> None:
 def test_larger_accident_chain() -> None:
     chain = _chain(L)
     # 21号令 第六条第二款: the enterprise also reports to the province within 1 h
-    assert chain[0:2] == [("enterprise", "county", "written", 60, True), ("enterprise", "province", "written", 60, True)]
+    assert chain[0:2] == [
+        ("enterprise", "county", "written", 60, True),
+        ("enterprise", "province", "written", 60, True),
+    ]
     assert ("city", "province", "written", 300, True) in chain
     assert ("city", "city_government", "written", 300, True) in chain
     assert not any(recipient == "ministry" for _s, recipient, *_ in chain)
@@ -176,7 +185,7 @@ def test_chain_accepts_any_time_zone_and_answers_in_shanghai_time() -> None:
 
 def test_naive_times_are_refused() -> None:
     with pytest.raises(AccidentError) as caught:
-        accidents.reporting_chain(G, datetime(2024, 3, 1, 10, 0))  # noqa: DTZ001
+        accidents.reporting_chain(G, datetime(2024, 3, 1, 10, 0))
     assert (caught.value.code, caught.value.field) == ("naive_datetime", "learned_at")
     with pytest.raises(AccidentError) as caught:
         accidents.reporting_chain(G, "2024-03-01")  # type: ignore[arg-type]

@@ -53,8 +53,20 @@ def test_industry_codes_name_their_section() -> None:
 
 @pytest.mark.parametrize(
     "code",
-    ["WSA1009", "WSA100090", "WSB10009", "WSA1000A", "WSA10027", "WSA10000", "WSA20005", "WSA39800", "WSA30011",
-     "WSA40001", "WSA00009", "WSA1０00x"],
+    [
+        "WSA1009",
+        "WSA100090",
+        "WSB10009",
+        "WSA1000A",
+        "WSA10027",
+        "WSA10000",
+        "WSA20005",
+        "WSA39800",
+        "WSA30011",
+        "WSA40001",
+        "WSA00009",
+        "WSA1０00x",
+    ],
 )
 def test_invalid_wsa_codes(code: str) -> None:
     with pytest.raises(AccidentTypeError) as caught:
@@ -75,11 +87,11 @@ def test_building_and_naming_codes() -> None:
     ("call", "code"),
     [
         (lambda: accident_types.wsa_code(True, "0009"), "wrong_type"),
-        (lambda: accident_types.wsa_code(1, 9), "wrong_type"),
+        (lambda: accident_types.wsa_code(1, 9), "wrong_type"),  # type: ignore[arg-type]
         (lambda: accident_types.wsa_code(4, "0009"), "invalid_wsa_code"),
-        (lambda: accident_types.parse_wsa(10009), "wrong_type"),
+        (lambda: accident_types.parse_wsa(10009), "wrong_type"),  # type: ignore[arg-type]
         (lambda: accident_types.wsa_for_name("车辆伤害"), "unknown_type"),  # a 1986 name, gone in 2025
-        (lambda: accident_types.wsa_for_name(None), "unknown_type"),
+        (lambda: accident_types.wsa_for_name(None), "unknown_type"),  # type: ignore[arg-type]
     ],
 )
 def test_accident_type_refusals(call: object, code: str) -> None:

@@ -141,8 +141,23 @@ def test_division_parts() -> None:
 
 
 def test_leshan_has_eleven_county_level_divisions() -> None:
-    counties = [c for c in ("511102", "511111", "511112", "511113", "511123", "511124", "511126", "511129",
-                            "511132", "511133", "511181") if codes.division_name(c)]
+    counties = [
+        c
+        for c in (
+            "511102",
+            "511111",
+            "511112",
+            "511113",
+            "511123",
+            "511124",
+            "511126",
+            "511129",
+            "511132",
+            "511133",
+            "511181",
+        )
+        if codes.division_name(c)
+    ]
     assert len(counties) == 11
     assert codes.division_name("999999") is None
     assert codes.division_name("520000") == "贵州省"

@@ -162,10 +162,16 @@ def test_percent_of_income_is_exact() -> None:
     ("call", "code", "field"),
     [
         (lambda: fines.principal_conduct_percent("speeding"), "value_not_in_table", "conduct"),
-        (lambda: fines.principal_conduct_percent(3),  # type: ignore[arg-type]
-         "value_not_in_table", "conduct"),
-        (lambda: fines.principal_percent(2),  # type: ignore[arg-type]
-         "wrong_type", "grade"),
+        (
+            lambda: fines.principal_conduct_percent(3),  # type: ignore[arg-type]
+            "value_not_in_table",
+            "conduct",
+        ),
+        (
+            lambda: fines.principal_percent(2),  # type: ignore[arg-type]
+            "wrong_type",
+            "grade",
+        ),
         (lambda: fines.percent_of(-1, 40), "negative_value", "income_yuan"),
         (lambda: fines.unit_fine(0, 0, -5), "negative_value", "direct_loss_yuan"),
     ],

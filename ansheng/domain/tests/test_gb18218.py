@@ -169,7 +169,7 @@ def test_beta_symbols_recorded_for_table1_chemicals_outside_table3(name: str, sy
 def test_a_chemical_with_no_table2_class_takes_the_default_beta() -> None:
     # 三氧化硫 (row 26) is corrosive only; the platform's documented default β is 1
     row = lookup("三氧化硫")
-    assert (row.beta_symbol, row.beta, row.beta_source) == (None, 1, "default")
+    assert (row.beta_symbol, row.beta, row.beta_source) == (None, Fraction(1), "default")
 
 
 @pytest.mark.parametrize(
@@ -419,9 +419,9 @@ def test_grading_at_the_band_edges(people: int, tonnes: object, r: Fraction, gra
 def test_contributions_carry_their_beta_and_source() -> None:
     result = assess([q("氨", 5), q("甲醇", 400), q("W2", 2), q("三氧化硫", 75)], 30)
     ammonia, methanol, gas, trioxide = result.items
-    assert (ammonia.beta, ammonia.beta_source, ammonia.beta_symbol) == (2, "table3", None)
-    assert (methanol.beta, methanol.beta_source, methanol.beta_symbol) == (1, "table4", "W5.3")
-    assert (gas.beta, gas.beta_source, gas.critical_tonnes) == (Fraction(3, 2), "table4", 10)
+    assert (ammonia.beta, ammonia.beta_source, ammonia.beta_symbol) == (Fraction(2), "table3", None)
+    assert (methanol.beta, methanol.beta_source, methanol.beta_symbol) == (Fraction(1), "table4", "W5.3")
+    assert (gas.beta, gas.beta_source, gas.critical_tonnes) == (Fraction(3, 2), "table4", Fraction(10))
     assert trioxide.beta_source == "default"
     assert result.s == Fraction(1, 2) + Fraction(4, 5) + Fraction(1, 5) + 1
     assert result.r == Fraction(6, 5) * (1 + Fraction(4, 5) + Fraction(3, 10) + 1)
@@ -430,14 +430,19 @@ def test_contributions_carry_their_beta_and_source() -> None:
 def test_a_caller_may_override_the_beta_symbol_of_a_table1_chemical() -> None:
     # §4.3 / reference [U]: 甲醇 under a W5.1 process condition takes β 1.5; Q stays 500 t (Table 1)
     item = assess([q("甲醇", 500, "W5.1")], 0).items[0]
-    assert (item.beta, item.beta_symbol, item.beta_source, item.critical_tonnes) == (Fraction(3, 2), "W5.1", "override", 500)
+    assert (item.beta, item.beta_symbol, item.beta_source, item.critical_tonnes) == (
+        Fraction(3, 2),
+        "W5.1",
+        "override",
+        Fraction(500),
+    )
     item = assess([q("甲醇", 500, "ｗ５．１")], 0).items[0]
     assert item.beta_symbol == "W5.1"
 
 
 def test_a_table2_category_may_repeat_its_own_symbol() -> None:
     item = assess([q("W5.3", 1000, "w5.3")], 0).items[0]
-    assert (item.beta, item.beta_source) == (1, "table4")
+    assert (item.beta, item.beta_source) == (Fraction(1), "table4")
 
 
 @pytest.mark.parametrize(

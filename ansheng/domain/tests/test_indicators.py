@@ -46,12 +46,12 @@ def test_display_rounds_half_up_to_three_decimals() -> None:
         (lambda: indicators.coal_death_rate(1, True), "wrong_type", "output_tonnes"),
         (lambda: indicators.change(10, 0), "zero_denominator", "baseline"),
         (lambda: indicators.change(None, 10), "missing_value", "actual"),
-        (lambda: indicators.period_total([1, None]), "missing_value", "values[1]"),
+        (lambda: indicators.period_total([1, None]), "missing_value", "values[1]"),  # type: ignore[list-item]
         (lambda: indicators.occupational_health_rate("declaration", 11, 10), "part_exceeds_whole", "part"),
         (lambda: indicators.occupational_health_rate("nonsense", 1, 10), "value_not_in_table", "kind"),
         (lambda: indicators.occupational_health_rate("training", 1, 0), "zero_denominator", "whole"),
         (lambda: Target.of("halve", 1), "value_not_in_table", "kind"),
-        (lambda: Target.of("reduce_by", "15%"), "wrong_type", "value"),
+        (lambda: Target.of("reduce_by", "15%"), "wrong_type", "value"),  # type: ignore[arg-type]
     ],
 )
 def test_refusals(call: Callable[[], object], code: str, field: str) -> None:

@@ -22,9 +22,12 @@ def test_value_tables() -> None:
         "E": tuple(Fraction(Decimal(v)) for v in ("10", "6", "3", "2", "1", "0.5")),
         "C": tuple(Fraction(v) for v in (100, 40, 15, 7, 3, 1)),
     }
-    assert risk.factor_values("ls") == {"L": tuple(map(Fraction, range(5, 0, -1))), "S": tuple(map(Fraction, range(5, 0, -1)))}
-    assert risk.factor_values("MES")["M"] == (5, 3, 1)
-    assert risk.factor_values("MES")["S"] == (10, 8, 4, 2, 1)
+    assert risk.factor_values("ls") == {
+        "L": tuple(map(Fraction, range(5, 0, -1))),
+        "S": tuple(map(Fraction, range(5, 0, -1))),
+    }
+    assert risk.factor_values("MES")["M"] == tuple(map(Fraction, (5, 3, 1)))
+    assert risk.factor_values("MES")["S"] == tuple(map(Fraction, (10, 8, 4, 2, 1)))
 
 
 @pytest.mark.parametrize(
