@@ -252,6 +252,9 @@ def calc_risk(payload: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(method, str):
         raise CalculatorError("wrong_type", "method", "method应为文本", "method must be a string")
     factors = {key: value for key, value in payload.items() if key != "method"}
+    for key in factors.keys() & {"bands", "control_levels"}:
+        # The band tables are the platform's settings, not calculator input.
+        raise CalculatorError("unknown_field", key, f"未知的字段：{key}", f"unknown field: {key}")
     result = risk.assess(method, **factors)
     return {
         "score": _num(result.score, 4),
@@ -389,7 +392,10 @@ def _risk_fields() -> list[dict[str, Any]]:
 
 def describe() -> list[dict[str, Any]]:
     """Each calculator's name, Chinese and English titles and input fields, for rendering forms."""
-    symbols = list(gb18218.symbols())
+    symbols = [
+        {"value": entry.symbol, "zh": f"{entry.display_name}（{entry.description}）", "en": entry.symbol}
+        for entry in gb18218.table2()
+    ]
     return [
         {
             "name": "gb18218",

@@ -327,6 +327,8 @@ def test_risk_contract(payload: dict[str, Any], out: dict[str, Any]) -> None:
         ({"method": "LEC", "L": 3, "E": 6}, "missing_field", "C"),
         ({"method": "LS", "L": 3, "S": 3, "C": 1}, "unknown_field", "C"),
         ({"method": "LS", "L": 3, "S": False}, "wrong_type", "S"),
+        ({"method": "LS", "L": 3, "S": 3, "bands": {}}, "unknown_field", "bands"),
+        ({"method": "LS", "L": 3, "S": 3, "control_levels": {}}, "unknown_field", "control_levels"),
     ],
 )
 def test_risk_refusals(payload: dict[str, Any], code: str, field: str) -> None:
@@ -430,7 +432,9 @@ def test_describe_covers_every_calculator_with_form_fields() -> None:
     gb = described[0]
     item_fields = next(f for f in gb["fields"] if f["name"] == "substances")["item_fields"]
     assert [f["name"] for f in item_fields] == ["cas", "name", "no", "category", "tonnes"]
-    assert "W5.3" in item_fields[3]["choices"]
+    assert {"value": "W5.3", "zh": "W5.3 易燃液体（不属于W5.1或W5.2的其他类别2）", "en": "W5.3"} in item_fields[3][
+        "choices"
+    ]
     risk_fields = {f["name"]: f for f in next(e for e in described if e["name"] == "risk")["fields"]}
     assert risk_fields["L"]["choices_by_method"]["LEC"] == [10, 6, 3, 1, 0.5, 0.2, 0.1]
     assert risk_fields["S"]["choices_by_method"] == {"LS": [5, 4, 3, 2, 1], "MES": [10, 8, 4, 2, 1]}

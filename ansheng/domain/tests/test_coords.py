@@ -35,6 +35,16 @@ def test_identity_outside_china(lon: float, lat: float) -> None:
     assert not coords.in_china(lon, lat)
 
 
+def test_the_china_box_is_replaceable() -> None:
+    # a box around Sichuan only: Beijing is then left alone, Leshan still shifted
+    sichuan = (97.3, 26.0, 108.6, 34.4)
+    assert coords.wgs84_to_gcj02(116.397428, 39.90923, box=sichuan) == (116.397428, 39.90923)
+    assert coords.gcj02_to_wgs84(116.397428, 39.90923, box=sichuan) == (116.397428, 39.90923)
+    shifted = coords.wgs84_to_gcj02(103.7656, 29.5521, box=sichuan)
+    assert shifted != (103.7656, 29.5521)
+    assert coords.haversine_m(103.7656, 29.5521, *coords.gcj02_to_wgs84(*shifted, box=sichuan)) < 0.001
+
+
 def test_haversine() -> None:
     # one degree of latitude on the mean sphere: π R / 180
     assert coords.haversine_m(0, 0, 0, 1) == pytest.approx(math.pi * coords.EARTH_RADIUS_M / 180)

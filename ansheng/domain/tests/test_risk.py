@@ -163,6 +163,15 @@ def test_a_city_may_replace_the_bands_and_control_levels() -> None:
     assert bands.to_dict()["bands"][0] == {"level": "重大", "min": "17", "inclusive": True, "label": ""}
 
 
+def test_band_objects_are_required() -> None:
+    with pytest.raises(RiskError) as caught:
+        assess("LS", L=1, S=1, bands={"bands": []})  # type: ignore[arg-type]
+    assert (caught.value.code, caught.value.field) == ("wrong_type", "bands")
+    with pytest.raises(RiskError) as caught:
+        assess("LS", L=1, S=1, control_levels={"重大": "公司"})  # type: ignore[arg-type]
+    assert (caught.value.code, caught.value.field) == ("wrong_type", "control_levels")
+
+
 def test_exclusive_lower_bounds() -> None:
     # classic Graham–Kinney reading: D > 320 is 重大
     bands = Bands.from_dict([{"level": "重大", "min": 320, "inclusive": False}, {"level": "低"}])
