@@ -44,6 +44,7 @@ __all__ = [
     "investigation",
     "is_within_recount",
     "large_risk_triggers",
+    "parse_kind",
     "recount_deadline",
     "recount_last_day",
     "recount_window_days",
@@ -136,8 +137,9 @@ class Investigation:
     grade: AccidentGrade
     investigated_by: Authority
     may_delegate_to_enterprise: bool
-    report_last_day: date
-    report_due: datetime
+    report_days: int
+    report_last_day: date | None
+    report_due: datetime | None
     extension_max_days: int
     approval_days: int
     approval_extension_max_days: int
@@ -229,7 +231,8 @@ def _aware(value: object, field: str) -> datetime:
     return value
 
 
-def _as_kind(value: object) -> AccidentKind:
+def parse_kind(value: object) -> AccidentKind:
+    """An :class:`AccidentKind` from itself or its value (``road_traffic``, ``fire``, ``other``)."""
     if isinstance(value, AccidentKind):
         return value
     try:
@@ -338,7 +341,7 @@ def reporting_chain(
 
 def recount_window_days(kind: AccidentKind | str) -> int:
     """30 days; 7 for road traffic and fire accidents (493号令 第十三条、第二十条; 21号令 第十一条)."""
-    return int(_raw()["recount_window_days"][_as_kind(kind).value])
+    return int(_raw()["recount_window_days"][parse_kind(kind).value])
 
 
 def _last_day(start: datetime, days: int, count_first_day: bool) -> date:
@@ -382,14 +385,14 @@ def _days(value: object, field: str, maximum: int | None = None) -> int:
 
 def investigation(
     grade: AccidentGrade | str,
-    occurred_at: datetime,
+    occurred_at: datetime | None = None,
     *,
     no_casualties: bool = False,
     appraisal_days: int = 0,
     extension_days: int = 0,
     count_first_day: bool = False,
 ) -> Investigation:
-    """Who investigates and when the investigation report is due.
+    """Who investigates and when the investigation report is due (the dates only when ``occurred_at`` is given).
 
     第十九条: 特别重大 国务院 (or a department it authorises); 重大 省级, 较大 设区的市级, 一般 县级人民政府; a 一般
     accident without casualties may be delegated to the unit itself. 第二十九条: the report is due within 60 days of
@@ -397,17 +400,21 @@ def investigation(
     """
     level = _as_grade(grade)
     raw = _raw()
+    report_days = int(raw["investigation_report_days"])
     extension = _days(extension_days, "extension_days", int(raw["investigation_extension_max_days"]))
     appraisal = _days(appraisal_days, "appraisal_days")
-    start = _aware(occurred_at, "occurred_at")
-    last_day = _last_day(start, int(raw["investigation_report_days"]) + extension + appraisal, count_first_day)
+    last_day = None
+    if occurred_at is not None:
+        start = _aware(occurred_at, "occurred_at")
+        last_day = _last_day(start, report_days + extension + appraisal, count_first_day)
     approval_days, approval_extension = raw["approval"][str(int(level))]
     return Investigation(
         grade=level,
         investigated_by=authority(raw["investigated_by"][str(int(level))]),
         may_delegate_to_enterprise=level == AccidentGrade.GENERAL and no_casualties,
+        report_days=report_days,
         report_last_day=last_day,
-        report_due=_end_of(last_day),
+        report_due=None if last_day is None else _end_of(last_day),
         extension_max_days=int(raw["investigation_extension_max_days"]),
         approval_days=int(approval_days),
         approval_extension_max_days=int(approval_extension),

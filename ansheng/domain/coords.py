@@ -73,25 +73,28 @@ def _offset(longitude: float, latitude: float) -> tuple[float, float]:
     return east * 180.0 / (parallel_radius * pi), north * 180.0 / (meridian_radius * pi)
 
 
-def wgs84_to_gcj02(longitude: float, latitude: float) -> tuple[float, float]:
-    """WGS84 (GNSS, 天地图/CGCS2000 to within a metre) to GCJ-02 (AMap, Tencent); identity outside China."""
+Box = tuple[float, float, float, float]
+
+
+def wgs84_to_gcj02(longitude: float, latitude: float, *, box: Box = CHINA_BOX) -> tuple[float, float]:
+    """WGS84 (GNSS, 天地图/CGCS2000 to within a metre) to GCJ-02 (AMap, Tencent); identity outside ``box``."""
     lon, lat = _check(longitude, latitude)
-    if not in_china(lon, lat):
+    if not in_china(lon, lat, box):
         return lon, lat
     d_lon, d_lat = _offset(lon, lat)
     return lon + d_lon, lat + d_lat
 
 
-def gcj02_to_wgs84(longitude: float, latitude: float) -> tuple[float, float]:
-    """GCJ-02 back to WGS84, by iterating the forward shift; identity outside China."""
+def gcj02_to_wgs84(longitude: float, latitude: float, *, box: Box = CHINA_BOX) -> tuple[float, float]:
+    """GCJ-02 back to WGS84, by iterating the forward shift; identity outside ``box``."""
     lon, lat = _check(longitude, latitude)
-    if not in_china(lon, lat):
+    if not in_china(lon, lat, box):
         return lon, lat
     guess_lon, guess_lat = lon, lat
     # The shift changes by under 0.3 % of a step per step, so each pass gains more than two decimal places; eight
     # passes take any start within the shift (under 1 km) to well below a millimetre.
     for _ in range(8):
-        shifted_lon, shifted_lat = wgs84_to_gcj02(guess_lon, guess_lat)
+        shifted_lon, shifted_lat = wgs84_to_gcj02(guess_lon, guess_lat, box=box)
         guess_lon, guess_lat = guess_lon - (shifted_lon - lon), guess_lat - (shifted_lat - lat)
     return guess_lon, guess_lat
 

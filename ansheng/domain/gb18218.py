@@ -33,10 +33,13 @@ __all__ = [
     "assess",
     "beta_for_symbol",
     "candidates",
+    "category",
     "grade_for",
     "grade_label",
     "is_valid_cas",
     "lookup",
+    "normalise_cas",
+    "resolve",
     "symbols",
     "table1",
     "table2",
@@ -166,6 +169,11 @@ def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
+def normalise_cas(text: str) -> str:
+    """A CAS number without spaces and with half-width digits."""
+    return _norm(text)
+
+
 def is_valid_cas(text: str) -> bool:
     """Whether ``text`` is a CAS registry number with a correct check digit (full-width digits tolerated)."""
     match = _CAS.match(_norm(text))
@@ -176,9 +184,12 @@ def is_valid_cas(text: str) -> bool:
 
 
 def _index(entries: dict[str, list[Substance]], key: str, substance: Substance) -> None:
-    bucket = entries.setdefault(key, [])
-    if substance not in bucket:
-        bucket.append(substance)
+    entries.setdefault(key, []).append(substance)
+
+
+def _unique(entries: dict[str, list[Substance]]) -> dict[str, tuple[Substance, ...]]:
+    """Each key's entries once each, in table order (a row may list one name twice, as name and alias)."""
+    return {key: tuple(dict.fromkeys(found)) for key, found in entries.items()}
 
 
 @functools.cache
@@ -242,9 +253,9 @@ def _tables() -> _Tables:
             (row["grade"], row["label"], None if row["min_r"] is None else dec(row["min_r"])) for row in raw["table6"]
         ),
         default_beta=dec(raw["default_beta_without_class"]),
-        by_name={k: tuple(v) for k, v in by_name.items()},
-        by_full_name={k: tuple(v) for k, v in by_full.items()},
-        by_cas={k: tuple(v) for k, v in by_cas.items()},
+        by_name=_unique(by_name),
+        by_full_name=_unique(by_full),
+        by_cas=_unique(by_cas),
     )
 
 
@@ -347,8 +358,7 @@ def lookup(query: str | None = None, *, no: int | None = None, field: str | None
     ``no`` selects a Table 1 row by number, alone or among several rows a query matches (CAS 9004-70-0 matches
     rows 37–42, 硝化棉 rows 37–41, 硝酸铵 and 6484-52-2 rows 43–44).
     """
-    if no is not None and (isinstance(no, bool) or not isinstance(no, int)):
-        raise HazardSourceError("wrong_type", field, "表1序号应为整数", "a Table 1 row number must be an integer")
+    _check_no(no, field)
     if query is None:
         if no is None:
             raise HazardSourceError(
@@ -360,19 +370,81 @@ def lookup(query: str | None = None, *, no: int | None = None, field: str | None
         return _row(no, field)
     if not isinstance(query, str):
         raise HazardSourceError("wrong_type", field, "查询应为文本", "a substance query must be a string")
-    text = _norm(query)
-    if _CAS.match(text) is not None and not is_valid_cas(text):
+    _check_cas_digit(query, field)
+    found = candidates(query)
+    if not found:
+        raise _unknown(query, field)
+    return _select(found, query, no, field)
+
+
+def resolve(*, cas: str | None = None, name: str | None = None, no: int | None = None, prefix: str = "") -> Substance:
+    """The one Table 1 row meant by a CAS number, a name and/or a row number, which must agree.
+
+    Error fields are ``<prefix>cas``, ``<prefix>name`` or ``<prefix>no`` (e.g. ``prefix="substances[0]."``).
+    """
+    _check_no(no, f"{prefix}no")
+    pools: list[tuple[str, tuple[Substance, ...]]] = []
+    if cas is not None:
+        pools.append((cas, _cas_pool(cas, f"{prefix}cas")))
+    if name is not None:
+        pools.append((name, _name_pool(name, f"{prefix}name")))
+    if not pools:
+        return lookup(no=no, field=f"{prefix}no")
+    found = tuple(s for s in pools[0][1] if all(s in pool for _query, pool in pools[1:]))
+    if not found:
+        raise HazardSourceError(
+            "conflicting_fields",
+            f"{prefix}name",
+            f"CAS号“{cas}”与名称“{name}”不是表1的同一行",
+            f"CAS {cas!r} and name {name!r} are not the same Table 1 row",
+        )
+    label = "、".join(query for query, _pool in pools)
+    return _select(found, label, no, f"{prefix}no" if no is not None else f"{prefix}{'cas' if cas else 'name'}")
+
+
+def _check_no(no: object, field: str | None) -> None:
+    if no is not None and (isinstance(no, bool) or not isinstance(no, int)):
+        raise HazardSourceError("wrong_type", field, "表1序号应为整数", "a Table 1 row number must be an integer")
+
+
+def _check_cas_digit(query: str, field: str | None) -> None:
+    if _CAS.match(_norm(query)) is not None and not is_valid_cas(query):
         raise HazardSourceError(
             "invalid_cas", field, f"CAS号校验位错误：{query}", f"not a valid CAS number (check digit): {query!r}"
         )
-    found = candidates(query)
+
+
+def _unknown(query: str, field: str | None) -> HazardSourceError:
+    return HazardSourceError(
+        "unknown_substance",
+        field,
+        f"GB 18218-2018表1中没有“{query}”；不在表1的物质请按表2给出危险性类别（如W5.3）",
+        f"{query!r} is not in Table 1 of GB 18218-2018; for other substances give the Table 2 category (e.g. W5.3)",
+    )
+
+
+def _cas_pool(cas: object, field: str) -> tuple[Substance, ...]:
+    if not isinstance(cas, str):
+        raise HazardSourceError("wrong_type", field, "CAS号应为文本", "a CAS number must be a string")
+    if _CAS.match(_norm(cas)) is None:
+        raise HazardSourceError("invalid_cas", field, f"不是CAS号：{cas}", f"not a CAS number: {cas!r}")
+    _check_cas_digit(cas, field)
+    found = _tables().by_cas.get(_norm(cas), ())
     if not found:
-        raise HazardSourceError(
-            "unknown_substance",
-            field,
-            f"GB 18218-2018表1中没有“{query}”；不在表1的物质请按表2给出危险性类别（如W5.3）",
-            f"{query!r} is not in Table 1 of GB 18218-2018; for other substances give the Table 2 category (e.g. W5.3)",
-        )
+        raise _unknown(cas, field)
+    return found
+
+
+def _name_pool(name: object, field: str) -> tuple[Substance, ...]:
+    if not isinstance(name, str):
+        raise HazardSourceError("wrong_type", field, "名称应为文本", "a name must be a string")
+    found = tuple(s for s in candidates(name) if s.table == 1)
+    if not found:
+        raise _unknown(name, field)
+    return found
+
+
+def _select(found: tuple[Substance, ...], query: str, no: int | None, field: str | None) -> Substance:
     if no is not None:
         chosen = [s for s in found if s.no == no]
         if not chosen:
@@ -394,6 +466,19 @@ def lookup(query: str | None = None, *, no: int | None = None, field: str | None
             f"choose one by its number (e.g. table1:{found[0].no})",
         )
     return found[0]
+
+
+def category(symbol: str, field: str | None = None) -> Substance:
+    """The Table 2 class of a hazard symbol (``W5.3``), for a substance not in Table 1 (§4.1.2 b)."""
+    entry = _table2_entry(symbol) if isinstance(symbol, str) else None
+    if entry is None:
+        raise HazardSourceError(
+            "unknown_category",
+            field,
+            f"未知的危险性类别符号：{symbol}（应为表2的J1～J5、W1.1～W11）",
+            f"unknown hazard category symbol: {symbol!r} (expected a Table 2 symbol J1–J5, W1.1–W11)",
+        )
+    return entry
 
 
 def _row(no: int, field: str | None) -> Substance:

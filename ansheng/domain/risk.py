@@ -233,6 +233,12 @@ def assess(
     LEC: D = L × E × C; LS: R = L × S; MES: R = M × E × S. Each factor must be one of its table's values.
     """
     name = _method(method)
+    if bands is not None and not isinstance(bands, Bands):
+        raise RiskError("wrong_type", "bands", "bands应为Bands对象", "bands must be a Bands object")
+    if control_levels is not None and not isinstance(control_levels, ControlLevels):
+        raise RiskError(
+            "wrong_type", "control_levels", "control_levels应为ControlLevels对象", "must be a ControlLevels object"
+        )
     allowed = factor_values(name)
     for key in factors:
         if key not in allowed:
