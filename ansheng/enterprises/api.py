@@ -174,6 +174,24 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseCreate) -> Status
     return Status(201, _detail_queryset().get(pk=enterprise.pk))
 
 
+class ImportQueued(Schema):
+    job: int
+    rows: int
+    status_url: str
+
+
+@router.post(
+    "/import",
+    response={202: ImportQueued, 403: ErrorOut, 422: ErrorOut},
+    summary="Import enterprises from an .xlsx file made from the template; poll the job for progress",
+)
+def import_enterprises(
+    request: HttpRequest, file: File[UploadedFile], update_existing: Form[bool] = False
+) -> Status[ImportQueued]:
+    job, rows = services.do_queue_import(acting_user=request.user, upload=file, update_existing=update_existing)
+    return Status(202, ImportQueued(job=job.pk, rows=rows, status_url=f"/api/v1/jobs/{job.pk}"))
+
+
 @router.get("/{enterprise_id}", response={200: EnterpriseDetail, 404: ErrorOut}, summary="One enterprise")
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> Enterprise:
     return access.get_for(request.user, _detail_queryset(), enterprise_id, "view", "enterprise")
@@ -217,21 +235,3 @@ def add_licence(request: HttpRequest, enterprise_id: int, payload: LicenceIn) ->
 def remove_licence(request: HttpRequest, enterprise_id: int, licence_id: int) -> Status[None]:
     services.do_remove_licence(acting_user=request.user, enterprise_id=enterprise_id, licence_id=licence_id)
     return Status(204, None)
-
-
-class ImportQueued(Schema):
-    job: int
-    rows: int
-    status_url: str
-
-
-@router.post(
-    "/import",
-    response={202: ImportQueued, 403: ErrorOut, 422: ErrorOut},
-    summary="Import enterprises from an .xlsx file made from the template; poll the job for progress",
-)
-def import_enterprises(
-    request: HttpRequest, file: File[UploadedFile], update_existing: Form[bool] = False
-) -> Status[ImportQueued]:
-    job, rows = services.do_queue_import(acting_user=request.user, upload=file, update_existing=update_existing)
-    return Status(202, ImportQueued(job=job.pk, rows=rows, status_url=f"/api/v1/jobs/{job.pk}"))

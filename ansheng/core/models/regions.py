@@ -29,10 +29,9 @@ class Region(models.Model):
 
 
 def division_prefix(code: str) -> str:
-    """GB/T 2260: digits 1-2 province, 3-4 city, 5-6 county; a trailing 00 pair means "the whole of it"."""
-    if len(code) > 6:
-        return code
-    trimmed = code
-    while len(trimmed) > 2 and trimmed.endswith("00"):
-        trimmed = trimmed[:-2]
-    return trimmed
+    """The code prefix shared by a division and everything under it (GB/T 2260: 51 province, 5111 prefecture,
+    511102 county; a township is its own 9-digit code)."""
+    from ansheng.domain.codes import parse_division
+
+    division = parse_division(code)
+    return {"province": code[:2], "prefecture": code[:4], "county": code[:6]}.get(division.level, division.code)

@@ -43,7 +43,7 @@ def test_filters_and_pagination(world, bearer):
     assert names(county="511112")[0] == 2
     assert names(category="metal_mine") == (1, ["市中区测试石灰石矿"])
     assert names(q="石灰石")[1] == ["市中区测试石灰石矿"]
-    assert names(q=world.enterprises["chem_b"].credit_code[:10])[0] == 1
+    assert names(q=world.enterprises["chem_b"].credit_code)[0] == 1
     assert names(status="closed")[0] == 0
     page = client.get("/api/v1/enterprises", {"limit": 2, "offset": 2}, **headers).json()
     assert page["count"] == 4 and len(page["items"]) == 2
@@ -109,7 +109,7 @@ def test_the_error_is_in_english_when_asked(world, bearer):
          "unknown_field", "colour"),
         ({"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "employees": -1},
          "out_of_range", "employees"),
-        ({"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "longitude": "1e999"},
+        ({"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "longitude": "NaN"},
          "not_finite", "longitude"),
     ],
 )
