@@ -49,8 +49,10 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
-    """The record's concrete field values (foreign keys by id, many-to-many as sorted ids) as JSON-able data."""
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None, *, exclude_m2m: bool = False) -> dict[str, Any]:
+    """The record's concrete field values (foreign keys by id, many-to-many as sorted ids) as JSON-able data.
+
+    `exclude_m2m` leaves many-to-many fields out (a caller that just set them knows their ids without a query)."""
     data: dict[str, Any] = {}
     names = set(fields) if fields is not None else None
     for model_field in obj._meta.concrete_fields:
@@ -59,7 +61,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
         if not model_field.editable and not model_field.primary_key:
             continue  # derived or automatic (updated_at, search columns): not part of what someone changed
         data[model_field.name] = _jsonable(model_field.value_from_object(obj))
-    if obj.pk is not None:
+    if obj.pk is not None and not exclude_m2m:
         for m2m in obj._meta.many_to_many:
             if names is not None and m2m.name not in names:
                 continue

@@ -26,10 +26,12 @@ class ChoiceSet:
 
     @classmethod
     def label(cls, value: str | None) -> Any:
-        for choice_value, label, _colour in cls.CHOICES:
-            if choice_value == value:
-                return label
-        return value or ""
+        """The label of a value: a dict lookup, much cheaper than Django's get_FOO_display on callable choices."""
+        labels = cls.__dict__.get("_labels")
+        if labels is None:
+            labels = {choice_value: label for choice_value, label, _colour in cls.CHOICES}
+            cls._labels = labels  # type: ignore[attr-defined]
+        return labels.get(value, value or "")
 
     @classmethod
     def colour(cls, value: str | None) -> str:

@@ -148,12 +148,14 @@ def do_create_enterprise(*, acting_user: User, data: Mapping[str, Any]) -> Enter
             enterprise.save(force_insert=True)
             if regulators is not None:
                 enterprise.regulators.set(regulators)
+            after = snapshot(enterprise, exclude_m2m=True)
+            after["regulators"] = sorted(org.pk for org in regulators or [])
             log_change(
                 user=acting_user,
                 action=ChangeAction.CREATE,
                 obj=enterprise,
                 before=None,
-                after=snapshot(enterprise),
+                after=after,
                 region_code=enterprise.county_id,
                 enterprise_id=enterprise.pk,
             )

@@ -114,6 +114,13 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Fast labels for list pages and the API (Django's get_FOO_display re-hashes callable choices on every call).
+    def get_category_display(self) -> str:
+        return str(Category.label(self.category))
+
+    def get_status_display(self) -> str:
+        return str(Status.label(self.status))
+
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_text = "\n".join([self.name, *self.former_names, self.credit_code]).lower()
         update_fields = kwargs.get("update_fields")
