@@ -104,8 +104,9 @@ def page(browser):
 @pytest.fixture
 def phone(browser):
     """A fresh page with a phone-sized viewport and touch, in Chinese."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page

@@ -66,13 +66,17 @@ def check_schema(*, require_current: bool) -> list[str]:
         loader = MigrationLoader(connection, ignore_no_migrations=True)
     except OperationalError as exc:
         raise CommandError(f"cannot open the database: {exc}") from None
-    newer = sorted(f"{app}.{name}" for app, name in loader.applied_migrations if (app, name) not in loader.disk_migrations)
+    newer = sorted(
+        f"{app}.{name}" for app, name in loader.applied_migrations if (app, name) not in loader.disk_migrations
+    )
     if newer:
         raise CommandError(
             f"the database holds a newer schema than this version of ansheng ({newer[0]}); "
             "upgrade ansheng or use another data directory"
         )
-    pending = [f"{app}.{name}" for app, name in loader.graph.leaf_nodes() if (app, name) not in loader.applied_migrations]
+    pending = [
+        f"{app}.{name}" for app, name in loader.graph.leaf_nodes() if (app, name) not in loader.applied_migrations
+    ]
     if require_current and pending:
         raise CommandError(f"the database needs migrating ({len(pending)} apps behind); run: ansheng migrate")
     return pending
@@ -185,9 +189,11 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
 def cmd_assets(args: argparse.Namespace) -> int:
     from ansheng.core.assets import AssetError, fetch_assets
 
-    target = Path(args.dir).expanduser() if args.dir else Path(
-        os.environ.get("ANSHENG_ASSETS_DIR") or Path.home() / ".cache" / "ansheng" / "assets"
-    ).expanduser()
+    target = (
+        Path(args.dir).expanduser()
+        if args.dir
+        else Path(os.environ.get("ANSHENG_ASSETS_DIR") or Path.home() / ".cache" / "ansheng" / "assets").expanduser()
+    )
     try:
         fetched = fetch_assets(target)
     except AssetError as exc:

@@ -43,7 +43,7 @@ def setup(kind: str, name: str) -> None:
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p50 = statistics.median(ordered)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return p50 * 1000, p95 * 1000
 
 
@@ -75,5 +75,5 @@ def run_children(script: str, kinds: list[str], extra: list[str]) -> list[str]:
         if result.returncode != 0:
             print(result.stdout, result.stderr, file=sys.stderr)
             raise SystemExit(f"{kind} run failed")
-        lines += [line[len("RESULT "):] for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+        lines += [line[len("RESULT ") :] for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     return lines

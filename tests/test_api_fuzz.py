@@ -20,13 +20,15 @@ SKIP = {("DELETE", "/api/v1/auth/tokens/{token_id}")}  # it would revoke the fuz
 
 def _fuzz(operation, token, failures):
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
     def run(case):
         response = case.call(headers={"Authorization": f"Bearer {token}"})
         if response.status_code >= 500:
-            failures.append(f"{operation.method.upper()} {case.formatted_path} → {response.status_code}: "
-                            f"{response.text[:200]}")
+            failures.append(
+                f"{operation.method.upper()} {case.formatted_path} → {response.status_code}: {response.text[:200]}"
+            )
 
     run()
 

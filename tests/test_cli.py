@@ -35,7 +35,11 @@ def _ansheng(*args, **kw):
 def _start_demo(data_dir, port, password):
     process = subprocess.Popen(
         _ansheng("demo", "--data-dir", str(data_dir), "--port", str(port), "--password", password),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env(), cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
     )
     lines = []
     deadline = time.monotonic() + 180
@@ -52,7 +56,7 @@ def _start_demo(data_dir, port, password):
 
 def _get(url, token=None):
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.read().decode()
 
 
@@ -64,8 +68,17 @@ def test_the_demo_starts_serves_and_reuses_its_data(tmp_path):
     try:
         assert f"http://127.0.0.1:{port}/" in banner
         assert "demo-pass-1" in banner
-        for login in ("city-admin", "city", "county-511102", "dept-transport", "ent-chem", "ent-mine", "inspector",
-                      "expert", "worker-chem"):
+        for login in (
+            "city-admin",
+            "city",
+            "county-511102",
+            "dept-transport",
+            "ent-chem",
+            "ent-mine",
+            "inspector",
+            "expert",
+            "worker-chem",
+        ):
             assert f"    {login} " in banner, login
         status, _page = _get(f"http://127.0.0.1:{port}/login/")
         assert status == 200
@@ -74,7 +87,7 @@ def test_the_demo_starts_serves_and_reuses_its_data(tmp_path):
             data=json.dumps({"username": "county-511102", "password": "demo-pass-1"}).encode(),
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:
             token = json.loads(response.read())["token"]
         _status, body = _get(f"http://127.0.0.1:{port}/api/v1/enterprises?limit=500", token)
         listing = json.loads(body)
@@ -95,8 +108,14 @@ def test_a_port_in_use_ends_with_one_line(tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run(_ansheng("demo", "--data-dir", str(tmp_path), "--port", str(port)),
-                                capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120)
+        result = subprocess.run(
+            _ansheng("demo", "--data-dir", str(tmp_path), "--port", str(port)),
+            capture_output=True,
+            text=True,
+            env=_env(),
+            cwd=ROOT,
+            timeout=120,
+        )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -104,14 +123,27 @@ def test_a_port_in_use_ends_with_one_line(tmp_path):
 
 
 def test_a_newer_schema_ends_with_one_line(tmp_path):
-    migrate = subprocess.run(_ansheng("migrate"), capture_output=True, text=True, cwd=ROOT, timeout=120,
-                             env=_env(ANSHENG_MODE="demo", ANSHENG_DATA_DIR=str(tmp_path)))
+    migrate = subprocess.run(
+        _ansheng("migrate"),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=_env(ANSHENG_MODE="demo", ANSHENG_DATA_DIR=str(tmp_path)),
+    )
     assert migrate.returncode == 0, migrate.stderr
     with sqlite3.connect(tmp_path / "ansheng.sqlite3") as db:
-        db.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('core', '9999_from_the_future', "
-                   "'2030-01-01')")
-    result = subprocess.run(_ansheng("demo", "--data-dir", str(tmp_path), "--port", str(_free_port())),
-                            capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120)
+        db.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES ('core', '9999_from_the_future', '2030-01-01')"
+        )
+    result = subprocess.run(
+        _ansheng("demo", "--data-dir", str(tmp_path), "--port", str(_free_port())),
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "ansheng: the database holds a newer schema than this version of ansheng (core.9999_from_the_future); "
@@ -126,8 +158,13 @@ def test_calling_without_a_command_prints_help():
 
 
 def test_serve_refuses_an_unmigrated_database(tmp_path):
-    result = subprocess.run(_ansheng("serve", "--port", str(_free_port())), capture_output=True, text=True,
-                            cwd=ROOT, timeout=60,
-                            env=_env(ANSHENG_DATA_DIR=str(tmp_path), SECRET_KEY="s" * 40, ALLOWED_HOSTS="localhost"))
+    result = subprocess.run(
+        _ansheng("serve", "--port", str(_free_port())),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=_env(ANSHENG_DATA_DIR=str(tmp_path), SECRET_KEY="s" * 40, ALLOWED_HOSTS="localhost"),
+    )
     assert result.returncode == 1
     assert result.stderr.strip().endswith("run: ansheng migrate")

@@ -169,8 +169,15 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and "parse" in str(exc.message).lower():
         return _error(request, 400, {"code": "malformed_json", "message": _("请求体不是合法的 JSON"), "field": None})
-    code = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-            405: "method_not_allowed", 413: "too_large", 429: "throttled"}.get(exc.status_code, "error")
+    code = {
+        400: "bad_request",
+        401: "not_authenticated",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+        429: "throttled",
+    }.get(exc.status_code, "error")
     return _error(request, exc.status_code, {"code": code, "message": str(exc.message), "field": None})
 
 

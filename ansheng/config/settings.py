@@ -140,7 +140,9 @@ STATICFILES_DIRS: list[tuple[str, str]] = [("vendor", str(ASSETS_DIR))] if ASSET
 # Leaflet comes inside the django-leaflet wheel (static files only: the app itself would pull in GeoDjango).
 _leaflet = importlib.util.find_spec("leaflet")
 if _leaflet is not None and _leaflet.submodule_search_locations:
-    STATICFILES_DIRS.append(("leaflet", str(Path(next(iter(_leaflet.submodule_search_locations))) / "static" / "leaflet")))
+    STATICFILES_DIRS.append(
+        ("leaflet", str(Path(next(iter(_leaflet.submodule_search_locations))) / "static" / "leaflet"))
+    )
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps and the assets directory; no collectstatic step
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -7,7 +7,7 @@ os.environ.setdefault("ANSHENG_MODE", "test")
 os.environ.setdefault("ANSHENG_DATA_DIR", tempfile.mkdtemp(prefix="ansheng-test-"))
 os.environ.setdefault("ANSHENG_WORKERS_IN_PROCESS", "false")
 
-from ansheng.config.settings import *  # noqa: E402,F403
+from ansheng.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production keeps PBKDF2
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,8 +1,7 @@
-
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Status, Router, Schema
+from ninja import Router, Schema, Status
 
 from ansheng.core import access, services
 from ansheng.core.errors import NotFound
@@ -143,5 +142,3 @@ def job(request: HttpRequest, job_id: int) -> Job:
     if found is None:
         raise NotFound()
     return found
-
-

@@ -12,7 +12,12 @@ class CoreConfig(PlatformApp):
     api_prefix = ""
     nav = (
         NavItem(_("首页"), "core:home", order=0),
-        NavItem(_("变更记录"), "core:changelog", roles=frozenset({"city_admin", "city_supervisor", "county_supervisor", "department_supervisor"}), order=900),
+        NavItem(
+            _("变更记录"),
+            "core:changelog",
+            roles=frozenset({"city_admin", "city_supervisor", "county_supervisor", "department_supervisor"}),
+            order=900,
+        ),
         NavItem(_("审计事件"), "core:events", roles=frozenset({"city_admin"}), order=910),
     )
     workers = ("ansheng.core.workers.JOB_WORKER", "ansheng.core.workers.NOTIFY_WORKER")

@@ -21,8 +21,13 @@ def platform(request: HttpRequest) -> dict[str, Any]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            items.append({"label": item.label, "url": url, "active": request.path == url
-                          or (url != "/" and request.path.startswith(url))})
+            items.append(
+                {
+                    "label": item.label,
+                    "url": url,
+                    "active": request.path == url or (url != "/" and request.path.startswith(url)),
+                }
+            )
         unread = user.notifications.filter(read_at__isnull=True).count()
     return {
         "nav": items,

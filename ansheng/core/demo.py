@@ -61,9 +61,20 @@ DEPARTMENTS = [
     ("housing", "乐山市住房和城乡建设局", "住建", ["construction"]),
     ("market", "乐山市市场监督管理局", "市场监管", ["commerce"]),
     ("fire", "乐山市消防救援支队", "消防", ["commerce", "chem_trade"]),
-    ("economy", "乐山市经济和信息化局", "经信", [
-        "metallurgy", "nonferrous", "building_materials", "machinery", "light_industry", "textile", "tobacco",
-    ]),
+    (
+        "economy",
+        "乐山市经济和信息化局",
+        "经信",
+        [
+            "metallurgy",
+            "nonferrous",
+            "building_materials",
+            "machinery",
+            "light_industry",
+            "textile",
+            "tobacco",
+        ],
+    ),
     ("resources", "乐山市自然资源和规划局", "自然资源", ["coal_mine", "metal_mine"]),
     ("health", "乐山市卫生健康委员会", "卫健", []),
     ("commerce", "乐山市商务局", "商务", ["commerce", "chem_trade"]),
@@ -187,8 +198,13 @@ def load_regions_and_organisations(ctx: DemoContext) -> None:
     )[0]
     city = Region.objects.update_or_create(
         code=CITY[0],
-        defaults={"name": CITY[1], "level": RegionLevel.CITY, "parent": province, "longitude": CITY[2],
-                  "latitude": CITY[3]},
+        defaults={
+            "name": CITY[1],
+            "level": RegionLevel.CITY,
+            "parent": province,
+            "longitude": CITY[2],
+            "latitude": CITY[3],
+        },
     )[0]
     counties = {}
     for code, name, lon, lat in COUNTIES:
@@ -200,53 +216,93 @@ def load_regions_and_organisations(ctx: DemoContext) -> None:
 
     city_bureau = Organisation.objects.update_or_create(
         code="ema-511100",
-        defaults={"name": "乐山市应急管理局", "short_name": "市应急局", "kind": OrganisationKind.BUREAU, "region": city},
+        defaults={
+            "name": "乐山市应急管理局",
+            "short_name": "市应急局",
+            "kind": OrganisationKind.BUREAU,
+            "region": city,
+        },
     )[0]
     Organisation.objects.update_or_create(
         code="committee-511100",
-        defaults={"name": "乐山市安全生产委员会", "short_name": "市安委会", "kind": OrganisationKind.COMMITTEE,
-                  "region": city},
+        defaults={
+            "name": "乐山市安全生产委员会",
+            "short_name": "市安委会",
+            "kind": OrganisationKind.COMMITTEE,
+            "region": city,
+        },
     )
     bureaus = {}
     for code, name, _lon, _lat in COUNTIES:
         bureaus[code] = Organisation.objects.update_or_create(
             code=f"ema-{code}",
-            defaults={"name": f"{name}应急管理局", "short_name": f"{SHORT_NAMES[code]}应急局",
-                      "kind": OrganisationKind.BUREAU, "region": counties[code], "parent": city_bureau},
+            defaults={
+                "name": f"{name}应急管理局",
+                "short_name": f"{SHORT_NAMES[code]}应急局",
+                "kind": OrganisationKind.BUREAU,
+                "region": counties[code],
+                "parent": city_bureau,
+            },
         )[0]
     departments = {}
     for slug, name, short, sectors in DEPARTMENTS:
         departments[slug] = Organisation.objects.update_or_create(
             code=f"dept-{slug}",
-            defaults={"name": name, "short_name": short, "kind": OrganisationKind.DEPARTMENT, "region": city,
-                      "sectors": sectors},
+            defaults={
+                "name": name,
+                "short_name": short,
+                "kind": OrganisationKind.DEPARTMENT,
+                "region": city,
+                "sectors": sectors,
+            },
         )[0]
     parks = {}
     for slug, name, county in PARKS:
         parks[slug] = Organisation.objects.update_or_create(
             code=slug, defaults={"name": name, "kind": OrganisationKind.PARK, "region": counties[county]}
         )[0]
-    ctx.refs.update(city=city, counties=counties, city_bureau=city_bureau, bureaus=bureaus,
-                    departments=departments, parks=parks)
+    ctx.refs.update(
+        city=city, counties=counties, city_bureau=city_bureau, bureaus=bureaus, departments=departments, parks=parks
+    )
 
     def user(username: str, role: str, full_name: str, what: str, **kw: Any) -> Any:
-        created = do_create_user(acting_user=ctx.admin, username=username, password=ctx.password, role=role,
-                                 full_name=full_name, check_password=False, password_hash=ctx.password_hash, **kw)
+        created = do_create_user(
+            acting_user=ctx.admin,
+            username=username,
+            password=ctx.password,
+            role=role,
+            full_name=full_name,
+            check_password=False,
+            password_hash=ctx.password_hash,
+            **kw,
+        )
         ctx.add_user(created, what)
         return created
 
-    ctx.admin = user("city-admin", Role.CITY_ADMIN, "市应急局管理员", "全市；管理用户、审计", region=city,
-                     organisation=city_bureau)
+    ctx.admin = user(
+        "city-admin", Role.CITY_ADMIN, "市应急局管理员", "全市；管理用户、审计", region=city, organisation=city_bureau
+    )
     user("city", Role.CITY_SUPERVISOR, "市应急局监管员", "全市 11 个区县", region=city, organisation=city_bureau)
     surnames = "王李张刘陈杨赵黄周吴徐孙"
     for index, (code, name, _lon, _lat) in enumerate(COUNTIES):
-        user(f"county-{code}", Role.COUNTY_SUPERVISOR, f"{surnames[index]}{SHORT_NAMES[code]}监管员", name,
-             region=counties[code], organisation=bureaus[code])
+        user(
+            f"county-{code}",
+            Role.COUNTY_SUPERVISOR,
+            f"{surnames[index]}{SHORT_NAMES[code]}监管员",
+            name,
+            region=counties[code],
+            organisation=bureaus[code],
+        )
     for slug, name, short, sectors in DEPARTMENTS:
         if not sectors:
             continue
-        user(f"dept-{slug}", Role.DEPARTMENT_SUPERVISOR, f"{short}监管员", f"{name}（所管行业）",
-             organisation=departments[slug])
+        user(
+            f"dept-{slug}",
+            Role.DEPARTMENT_SUPERVISOR,
+            f"{short}监管员",
+            f"{name}（所管行业）",
+            organisation=departments[slug],
+        )
     user("inspector", Role.INSPECTOR, "赵执法", "市应急局执法支队，全市", region=city, organisation=city_bureau)
     user("expert", Role.EXPERT, "钱专家", "安全生产专家，只读全市", region=city)
     user("public", Role.PUBLIC, "市民", "社会公众（举报）")
@@ -268,5 +324,3 @@ def load_townships(counties: dict[str, Any]) -> int:
                 rows.append(Region(code=row["code"], name=row["name"], level=RegionLevel.TOWNSHIP, parent=parent))
     Region.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
-
-

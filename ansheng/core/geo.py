@@ -43,5 +43,11 @@ def bbox_q(query: LayerQuery, lon_path: str = "longitude", lat_path: str = "lati
     if query.bbox is None:
         return Q()
     min_lon, min_lat, max_lon, max_lat = query.bbox
-    return Q(**{f"{lon_path}__gte": min_lon, f"{lon_path}__lte": max_lon,
-                f"{lat_path}__gte": min_lat, f"{lat_path}__lte": max_lat})
+    return Q(
+        **{
+            f"{lon_path}__gte": min_lon,
+            f"{lon_path}__lte": max_lon,
+            f"{lat_path}__gte": min_lat,
+            f"{lat_path}__lte": max_lat,
+        }
+    )

@@ -12,7 +12,7 @@ from typing import Any
 
 from ansheng.core.choices import OrganisationKind, RegionLevel, Role
 
-PASSWORD = "Correct-Horse-42"
+PASSWORD = "Correct-Horse-42"  # noqa: S105  (the test personas' password)
 COUNTY_A = "511102"  # 市中区
 COUNTY_B = "511112"  # 五通桥区
 
@@ -43,30 +43,56 @@ def build_world() -> World:
     world = World()
     province = Region.objects.create(code="510000", name="四川省", level=RegionLevel.PROVINCE)
     city = Region.objects.create(code="511100", name="乐山市", level=RegionLevel.CITY, parent=province)
-    a = Region.objects.create(code=COUNTY_A, name="市中区", level=RegionLevel.COUNTY, parent=city,
-                              longitude=Decimal("103.7613"), latitude=Decimal("29.5554"))
-    b = Region.objects.create(code=COUNTY_B, name="五通桥区", level=RegionLevel.COUNTY, parent=city,
-                              longitude=Decimal("103.818"), latitude=Decimal("29.4062"))
+    a = Region.objects.create(
+        code=COUNTY_A,
+        name="市中区",
+        level=RegionLevel.COUNTY,
+        parent=city,
+        longitude=Decimal("103.7613"),
+        latitude=Decimal("29.5554"),
+    )
+    b = Region.objects.create(
+        code=COUNTY_B,
+        name="五通桥区",
+        level=RegionLevel.COUNTY,
+        parent=city,
+        longitude=Decimal("103.818"),
+        latitude=Decimal("29.4062"),
+    )
     town_a = Region.objects.create(code="511102101", name="牟子镇", level=RegionLevel.TOWNSHIP, parent=a)
     world.regions.update(city=city, a=a, b=b, town_a=town_a)
-    city_bureau = Organisation.objects.create(code="ema-511100", name="乐山市应急管理局",
-                                              kind=OrganisationKind.BUREAU, region=city)
-    bureau_a = Organisation.objects.create(code=f"ema-{COUNTY_A}", name="市中区应急管理局",
-                                           kind=OrganisationKind.BUREAU, region=a)
-    bureau_b = Organisation.objects.create(code=f"ema-{COUNTY_B}", name="五通桥区应急管理局",
-                                           kind=OrganisationKind.BUREAU, region=b)
-    transport = Organisation.objects.create(code="dept-transport", name="乐山市交通运输局",
-                                            kind=OrganisationKind.DEPARTMENT, region=city,
-                                            sectors=["road_transport"])
-    housing = Organisation.objects.create(code="dept-housing", name="乐山市住房和城乡建设局",
-                                          kind=OrganisationKind.DEPARTMENT, region=city, sectors=["construction"])
+    city_bureau = Organisation.objects.create(
+        code="ema-511100", name="乐山市应急管理局", kind=OrganisationKind.BUREAU, region=city
+    )
+    bureau_a = Organisation.objects.create(
+        code=f"ema-{COUNTY_A}", name="市中区应急管理局", kind=OrganisationKind.BUREAU, region=a
+    )
+    bureau_b = Organisation.objects.create(
+        code=f"ema-{COUNTY_B}", name="五通桥区应急管理局", kind=OrganisationKind.BUREAU, region=b
+    )
+    transport = Organisation.objects.create(
+        code="dept-transport",
+        name="乐山市交通运输局",
+        kind=OrganisationKind.DEPARTMENT,
+        region=city,
+        sectors=["road_transport"],
+    )
+    housing = Organisation.objects.create(
+        code="dept-housing",
+        name="乐山市住房和城乡建设局",
+        kind=OrganisationKind.DEPARTMENT,
+        region=city,
+        sectors=["construction"],
+    )
     park = Organisation.objects.create(code="park-b", name="五通桥新型化工园区", kind=OrganisationKind.PARK, region=b)
-    world.orgs.update(city_bureau=city_bureau, bureau_a=bureau_a, bureau_b=bureau_b, transport=transport,
-                      housing=housing, park=park)
+    world.orgs.update(
+        city_bureau=city_bureau, bureau_a=bureau_a, bureau_b=bureau_b, transport=transport, housing=housing, park=park
+    )
 
     def user(name: str, role: str, **kw: Any) -> Any:
-        created = do_create_user(acting_user=None, username=name, password=PASSWORD, role=role, full_name=name,
-                                 check_password=False, **kw)
+        created = do_create_user(
+            acting_user=None, username=name, password=PASSWORD, role=role, full_name=name, check_password=False, **kw
+        )
         world.users[name] = created
         return created
 
@@ -80,19 +106,34 @@ def build_world() -> World:
     user("public", Role.PUBLIC)
 
     def enterprise(key: str, seed: int, county: Any, category: str, **extra: Any) -> Any:
-        data = {"credit_code": credit_code(seed, county.code), "name": extra.pop("name", f"测试{key}有限公司"),
-                "county": county, "category": category, "longitude": county.longitude,
-                "latitude": county.latitude, **extra}
+        data = {
+            "credit_code": credit_code(seed, county.code),
+            "name": extra.pop("name", f"测试{key}有限公司"),
+            "county": county,
+            "category": category,
+            "longitude": county.longitude,
+            "latitude": county.latitude,
+            **extra,
+        }
         created = do_create_enterprise(acting_user=admin, data=data)
         world.enterprises[key] = created
         return created
 
-    chem = enterprise("chem_b", 1, b, "chem_production", name="乐山市五通桥测试化工有限公司", park=park,
-                      employees=300, is_above_scale=True)
+    chem = enterprise(
+        "chem_b",
+        1,
+        b,
+        "chem_production",
+        name="乐山市五通桥测试化工有限公司",
+        park=park,
+        employees=300,
+        is_above_scale=True,
+    )
     enterprise("mine_a", 2, a, "metal_mine", name="市中区测试石灰石矿")
     enterprise("transport_a", 3, a, "road_transport", name="乐山市测试运输有限公司")
-    enterprise("builder_b", 4, b, "construction", name="乐山市测试建筑工程有限公司",
-               regulators=[transport])  # names the transport department among its regulators
+    enterprise(
+        "builder_b", 4, b, "construction", name="乐山市测试建筑工程有限公司", regulators=[transport]
+    )  # names the transport department among its regulators
     user("ent_admin", Role.ENTERPRISE_ADMIN, enterprise=chem)
     user("ent_staff", Role.ENTERPRISE_STAFF, enterprise=chem)
     user("other_ent_admin", Role.ENTERPRISE_ADMIN, enterprise=world.enterprises["mine_a"])

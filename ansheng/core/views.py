@@ -75,7 +75,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "create":
-                _token, new_token = services.do_create_token(acting_user=request.user, name=request.POST.get("name", ""))
+                _token, new_token = services.do_create_token(
+                    acting_user=request.user, name=request.POST.get("name", "")
+                )
                 messages.success(request, _("令牌已创建，请立即复制保存：它只显示这一次。"))
             elif action == "revoke":
                 services.do_revoke_token(acting_user=request.user, token_id=int(request.POST.get("token", "0") or 0))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -99,5 +98,3 @@ def _notify_tick() -> int:
 
 JOB_WORKER = Worker("jobs", _job_tick, interval=0.5, description="Excel imports and report jobs")
 NOTIFY_WORKER = Worker("notify", _notify_tick, interval=2.0, description="e-mail / SMS delivery of notifications")
-
-

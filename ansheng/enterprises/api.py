@@ -1,10 +1,9 @@
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Status, File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict, Field
@@ -226,11 +225,15 @@ class LicenceIn(Schema):
     summary="Add a licence",
 )
 def add_licence(request: HttpRequest, enterprise_id: int, payload: LicenceIn) -> Status[Licence]:
-    return Status(201, services.do_add_licence(acting_user=request.user, enterprise_id=enterprise_id, data=payload.dict()))
+    return Status(
+        201, services.do_add_licence(acting_user=request.user, enterprise_id=enterprise_id, data=payload.dict())
+    )
 
 
 @router.delete(
-    "/{enterprise_id}/licences/{licence_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Remove a licence"
+    "/{enterprise_id}/licences/{licence_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="Remove a licence",
 )
 def remove_licence(request: HttpRequest, enterprise_id: int, licence_id: int) -> Status[None]:
     services.do_remove_licence(acting_user=request.user, enterprise_id=enterprise_id, licence_id=licence_id)

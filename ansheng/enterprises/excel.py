@@ -253,9 +253,7 @@ def check_workbook(source: str | Path | BinaryIO) -> int:
             )
         count = sum(1 for row in rows if any(cell not in (None, "") for cell in row))
         if count > MAX_ROWS:
-            raise ValidationFailed(
-                _("一次最多导入 %(max)s 行") % {"max": MAX_ROWS}, code="too_many_rows", field="file"
-            )
+            raise ValidationFailed(_("一次最多导入 %(max)s 行") % {"max": MAX_ROWS}, code="too_many_rows", field="file")
         return count
     finally:
         wb.close()
@@ -375,8 +373,9 @@ def import_workbook(
     for first in range(0, len(data_rows), IMPORT_BATCH):
         with transaction.atomic():
             for done, (number, row) in enumerate(data_rows[first : first + IMPORT_BATCH], start=first + 1):
-                reasons = _import_row(row, mapping, regions_by_name, parks, acting_user, update_existing, existing,
-                                      result)
+                reasons = _import_row(
+                    row, mapping, regions_by_name, parks, acting_user, update_existing, existing, result
+                )
                 if reasons:
                     result.failures.append(RowFailure(number, row, reasons))
                 if on_progress:

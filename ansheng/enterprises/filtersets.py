@@ -34,16 +34,17 @@ def apply_filters(queryset: QuerySet[Enterprise], params: dict[str, Any]) -> Que
     if params.get("expiring") in {True, "1", "true", "yes"}:
         limit = timezone.localdate() + dt.timedelta(days=settings.EXPIRY_WARNING_DAYS)
         queryset = queryset.filter(
-            Q(licences__expires_on__lte=limit)
-            | Q(standardisation_expiry__lte=limit)
-            | Q(insurance_end__lte=limit)
+            Q(licences__expires_on__lte=limit) | Q(standardisation_expiry__lte=limit) | Q(insurance_end__lte=limit)
         ).distinct()
     return queryset
 
 
 class EnterpriseFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
-        attrs={"placeholder": _("企业名称、曾用名或统一社会信用代码"), "type": "search"}))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("企业名称、曾用名或统一社会信用代码"), "type": "search"}),
+    )
     county = forms.ChoiceField(label=_("区县"), required=False)
     category = forms.ChoiceField(label=_("监管类别"), required=False)
     status = forms.ChoiceField(label=_("经营状态"), required=False)

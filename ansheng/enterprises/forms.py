@@ -108,6 +108,4 @@ class LicenceForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
-    update_existing = forms.BooleanField(
-        label=_("统一社会信用代码已存在时更新该企业"), required=False, initial=False
-    )
+    update_existing = forms.BooleanField(label=_("统一社会信用代码已存在时更新该企业"), required=False, initial=False)

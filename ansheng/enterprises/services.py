@@ -106,7 +106,9 @@ def _check_jurisdiction(user: User, enterprise: Enterprise) -> None:
     scope = access.scope_for(user)
     if enterprise.county_id and not scope.covers_region(enterprise.county_id) and scope.kind != access.ENTERPRISE:
         raise ValidationFailed(
-            _("区县 %(code)s 不在您的辖区内") % {"code": enterprise.county_id}, code="outside_jurisdiction", field="county"
+            _("区县 %(code)s 不在您的辖区内") % {"code": enterprise.county_id},
+            code="outside_jurisdiction",
+            field="county",
         )
 
 
@@ -161,9 +163,7 @@ def do_create_enterprise(*, acting_user: User, data: Mapping[str, Any]) -> Enter
             )
     except IntegrityError:
         # A concurrent create with the same code won the race after our uniqueness check.
-        raise ValidationFailed(
-            _("该统一社会信用代码已登记"), code="unique", field="credit_code"
-        ) from None
+        raise ValidationFailed(_("该统一社会信用代码已登记"), code="unique", field="credit_code") from None
     return enterprise
 
 
@@ -181,7 +181,8 @@ def do_update_enterprise(
         )
         if forbidden:
             raise PermissionDenied(
-                _("“%(field)s”由监管部门维护，企业不能修改") % {"field": Enterprise._meta.get_field(forbidden[0]).verbose_name},
+                _("“%(field)s”由监管部门维护，企业不能修改")
+                % {"field": Enterprise._meta.get_field(forbidden[0]).verbose_name},
                 code="field_not_editable",
                 field=forbidden[0],
             )
@@ -316,8 +317,11 @@ def do_queue_import(*, acting_user: User, upload: Any, update_existing: bool = F
     job = do_enqueue_job(
         acting_user=acting_user,
         kind="enterprises.import",
-        params={"update_existing": bool(update_existing), "language": translation.get_language() or "zh-hans",
-                "filename": name[:200]},
+        params={
+            "update_existing": bool(update_existing),
+            "language": translation.get_language() or "zh-hans",
+            "filename": name[:200],
+        },
         input_file=str(path),
     )
     return job, rows
@@ -326,8 +330,8 @@ def do_queue_import(*, acting_user: User, upload: Any, update_existing: bool = F
 __all__ = [
     "REGULATOR_FIELDS",
     "do_add_licence",
-    "do_queue_import",
     "do_create_enterprise",
+    "do_queue_import",
     "do_remove_licence",
     "do_update_enterprise",
     "do_update_licence",

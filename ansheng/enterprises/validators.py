@@ -56,7 +56,9 @@ CHINA_LAT = (Decimal("18.1"), Decimal("53.6"))
 def validate_longitude(value: Decimal) -> None:
     if value is not None and not CHINA_LON[0] <= value <= CHINA_LON[1]:
         raise ValidationError(
-            _("经度 %(value)s 不在中国境内（应在 73.4–135.1 之间，WGS84）"), code="out_of_china", params={"value": value}
+            _("经度 %(value)s 不在中国境内（应在 73.4–135.1 之间，WGS84）"),
+            code="out_of_china",
+            params={"value": value},
         )
 
 

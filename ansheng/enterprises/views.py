@@ -20,7 +20,7 @@ from ansheng.enterprises.choices import Category
 from ansheng.enterprises.excel import build_export, build_template
 from ansheng.enterprises.filtersets import EnterpriseFilterForm, apply_filters
 from ansheng.enterprises.forms import EnterpriseForm, ImportForm, LicenceForm
-from ansheng.enterprises.models import Enterprise, Licence
+from ansheng.enterprises.models import Enterprise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,9 +75,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     changes = []
     if access.can(request.user, "view", "changelog"):
-        changes = list(
-            access.restrict(ObjectChange.objects.filter(enterprise_id=enterprise.pk), request.user)[:20]
-        )
+        changes = list(access.restrict(ObjectChange.objects.filter(enterprise_id=enterprise.pk), request.user)[:20])
     return render(
         request,
         "enterprises/detail.html",
@@ -86,8 +84,9 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": enterprise.expiry_warnings(),
             "changes": changes,
             "can_change": access.can(request.user, "change", "enterprise"),
-            "members": enterprise.members.filter(is_active=True) if access.scope_for(request.user).is_government
-            or request.user.enterprise_id == enterprise.pk else [],
+            "members": enterprise.members.filter(is_active=True)
+            if access.scope_for(request.user).is_government or request.user.enterprise_id == enterprise.pk
+            else [],
         },
     )
 
@@ -105,7 +104,9 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已登记企业“%(name)s”") % {"name": enterprise.name})
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "creating": True}, status=422 if form.errors else 200)
+    return render(
+        request, "enterprises/form.html", {"form": form, "creating": True}, status=422 if form.errors else 200
+    )
 
 
 @login_required
@@ -151,7 +152,9 @@ def licence_edit(request: HttpRequest, pk: int, licence_id: int | None = None) -
         else:
             messages.success(request, _("许可证已保存"))
             return redirect("enterprises:detail", pk=pk)
-    return render(request, "enterprises/licence_form.html", {"form": form, "enterprise": enterprise, "licence": licence})
+    return render(
+        request, "enterprises/licence_form.html", {"form": form, "enterprise": enterprise, "licence": licence}
+    )
 
 
 @login_required
@@ -215,8 +218,11 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
         for row in rows.values("county_id", "category").annotate(n=Count("id"))
     }
     table = [
-        {"county": county, "total": by_county[county.code],
-         "cells": [matrix.get((county.code, value), 0) for value, _label, _n in categories]}
+        {
+            "county": county,
+            "total": by_county[county.code],
+            "cells": [matrix.get((county.code, value), 0) for value, _label, _n in categories],
+        }
         for county in counties
     ]
     return {

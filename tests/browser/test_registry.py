@@ -1,6 +1,5 @@
 """The registry in a real browser, in Chinese: sign in, find, create with a field error, fix it, import."""
 
-import io
 
 import pytest
 from openpyxl import Workbook
@@ -59,8 +58,12 @@ def _xlsx(tmp_path):
     ws = wb.active
     ws.append([str(c.header) for c in COLUMNS])
     for seed, county in [(911, "市中区"), (912, "市中区"), (913, "不存在区")]:
-        row = {"统一社会信用代码": credit_code(seed), "企业名称": f"乐山市批量{seed}有限公司", "所在区县": county,
-               "监管类别": "机械"}
+        row = {
+            "统一社会信用代码": credit_code(seed),
+            "企业名称": f"乐山市批量{seed}有限公司",
+            "所在区县": county,
+            "监管类别": "机械",
+        }
         ws.append([row.get(str(c.header)) for c in COLUMNS])
     path = tmp_path / "企业导入.xlsx"
     wb.save(path)
@@ -83,7 +86,7 @@ def test_an_import_shows_progress_and_the_rows_that_failed(world, page, login, t
             page.get_by_test_id("failures-download").click()
         from openpyxl import load_workbook
 
-        wb = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+        wb = load_workbook(download.value.path())
         assert "不存在区" in wb.worksheets[0]["B2"].value
     finally:
         stop.set()

@@ -16,7 +16,13 @@ class Notification(models.Model):
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"
-    DELIVERY = [(PENDING, _("待发送")), (SENDING, _("发送中")), (SENT, _("已发送")), (FAILED, _("发送失败")), (SKIPPED, _("无需发送"))]
+    DELIVERY = [
+        (PENDING, _("待发送")),
+        (SENDING, _("发送中")),
+        (SENT, _("已发送")),
+        (FAILED, _("发送失败")),
+        (SKIPPED, _("无需发送")),
+    ]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=64, db_index=True)

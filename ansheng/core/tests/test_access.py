@@ -28,7 +28,9 @@ VISIBLE = {
 def test_each_persona_sees_exactly_its_jurisdiction(world, persona):
     names = {key for key, e in world.enterprises.items()}
     by_pk = {e.pk: key for key, e in world.enterprises.items()}
-    seen = {by_pk[pk] for pk in access.restrict(Enterprise.objects.all(), world.users[persona]).values_list("pk", flat=True)}
+    seen = {
+        by_pk[pk] for pk in access.restrict(Enterprise.objects.all(), world.users[persona]).values_list("pk", flat=True)
+    }
     assert seen == VISIBLE[persona]
     assert seen <= names
 
@@ -52,8 +54,9 @@ def test_a_visible_record_the_role_may_not_change_is_forbidden(world):
     with pytest.raises(PermissionDenied):
         access.get_for(world.users["ent_staff"], Enterprise, chem.pk, "change", "enterprise")
     with pytest.raises(PermissionDenied):
-        access.get_for(world.users["dept_transport"], Enterprise, world.enterprises["transport_a"].pk, "change",
-                       "enterprise")
+        access.get_for(
+            world.users["dept_transport"], Enterprise, world.enterprises["transport_a"].pk, "change", "enterprise"
+        )
 
 
 def test_garbage_ids_are_not_found(world):

@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _chain(n=5, actor=None):
-    return [append_event(actor=actor, event="test.step", object_type="test", object_id=str(i), payload={"i": i, "名": "值"})
-            for i in range(n)]
+    return [
+        append_event(actor=actor, event="test.step", object_type="test", object_id=str(i), payload={"i": i, "名": "值"})
+        for i in range(n)
+    ]
 
 
 def test_an_untouched_chain_verifies(world):
@@ -74,9 +76,8 @@ def test_the_database_refuses_updates_and_deletes(world):
     dbtriggers.install(connection)
     try:
         for statement in ("UPDATE core_auditevent SET event = 'x'", "DELETE FROM core_auditevent"):
-            with pytest.raises(DatabaseError), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(statement)
+            with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement)
     finally:
         dbtriggers.uninstall(connection)
 

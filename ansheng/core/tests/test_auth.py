@@ -55,8 +55,9 @@ def test_the_lockout_ends_after_the_window(world):
 
 def test_the_api_issues_a_token_for_a_password(world):
     client = Client()
-    response = client.post("/api/v1/auth/token", {"username": "county_a", "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": "county_a", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     assert not ApiToken.objects.filter(key_hash=token).exists()  # only the hash is stored
@@ -66,8 +67,9 @@ def test_the_api_issues_a_token_for_a_password(world):
 
 
 def test_the_api_refuses_a_wrong_password(world):
-    response = Client().post("/api/v1/auth/token", {"username": "county_a", "password": "x"},
-                             content_type="application/json")
+    response = Client().post(
+        "/api/v1/auth/token", {"username": "county_a", "password": "x"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_credentials"
 

@@ -45,7 +45,13 @@ def test_database_urls(tmp_path):
     absolute = parse_database_url("sqlite:////var/lib/a.sqlite3", sqlite_default_dir=tmp_path)
     assert absolute["NAME"] == "/var/lib/a.sqlite3"
     pg = parse_database_url("postgres://u:p%40ss@db.example:6543/ansheng?sslmode=require", sqlite_default_dir=tmp_path)
-    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == ("u", "p@ss", "db.example", "6543", "ansheng")
+    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "u",
+        "p@ss",
+        "db.example",
+        "6543",
+        "ansheng",
+    )
     assert pg["OPTIONS"] == {"sslmode": "require"}
     with pytest.raises(ImproperlyConfigured, match="not supported"):
         parse_database_url("mysql://x/y", sqlite_default_dir=tmp_path)
@@ -56,21 +62,33 @@ def test_database_urls(tmp_path):
 def _start_with(env_overrides):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSHENG_", "DJANGO_", "DATABASE_URL", "SECRET"))}
     env.update(env_overrides)
-    return subprocess.run([sys.executable, "-m", "ansheng.cli", "migrate"], capture_output=True, text=True, env=env,
-                          cwd=Path(__file__).resolve().parents[3], timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "ansheng.cli", "migrate"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        timeout=60,
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = _start_with({"ANSHENG_DATA_DIR": str(tmp_path), "ALLOWED_HOSTS": "x"})
     assert result.returncode == 1
-    assert result.stderr.strip() == "ansheng: configuration error: SECRET_KEY must be set (a long random string, kept secret)"
+    assert (
+        result.stderr.strip()
+        == "ansheng: configuration error: SECRET_KEY must be set (a long random string, kept secret)"
+    )
 
 
 def test_a_bad_value_stops_start_up_with_one_line(tmp_path):
-    result = _start_with({"ANSHENG_DATA_DIR": str(tmp_path), "SECRET_KEY": "k" * 40, "ALLOWED_HOSTS": "x",
-                          "LOGIN_FAILURE_LIMIT": "many"})
+    result = _start_with(
+        {"ANSHENG_DATA_DIR": str(tmp_path), "SECRET_KEY": "k" * 40, "ALLOWED_HOSTS": "x", "LOGIN_FAILURE_LIMIT": "many"}
+    )
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == ["ansheng: configuration error: LOGIN_FAILURE_LIMIT='many' is not an integer"]
+    assert result.stderr.strip().splitlines() == [
+        "ansheng: configuration error: LOGIN_FAILURE_LIMIT='many' is not an integer"
+    ]
 
 
 def test_every_variable_read_is_documented_in_env_example():

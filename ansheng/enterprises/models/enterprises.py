@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,9 +36,7 @@ class Enterprise(models.Model):
 
     scoping = Scoping(region="county__code", enterprise="pk")
 
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
-    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
     name = models.CharField(_("企业名称"), max_length=128, db_index=True)
     former_names = models.JSONField(_("曾用名"), default=list, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
@@ -57,9 +55,7 @@ class Enterprise(models.Model):
     latitude = models.DecimalField(
         _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=[validate_latitude]
     )
-    county = models.ForeignKey(
-        "core.Region", models.PROTECT, related_name="enterprises", verbose_name=_("所在区县")
-    )
+    county = models.ForeignKey("core.Region", models.PROTECT, related_name="enterprises", verbose_name=_("所在区县"))
     township = models.ForeignKey(
         "core.Region", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("所在乡镇（街道）")
     )
@@ -73,7 +69,10 @@ class Enterprise(models.Model):
         limit_choices_to={"kind": "park"},
     )
     industry_code = models.CharField(
-        _("国民经济行业代码"), max_length=8, blank=True, validators=[validate_industry_code],
+        _("国民经济行业代码"),
+        max_length=8,
+        blank=True,
+        validators=[validate_industry_code],
         help_text=_("GB/T 4754-2017，如 C2614"),
     )
     category = models.CharField(_("监管类别"), max_length=32, choices=Category.choices, db_index=True)
@@ -114,19 +113,19 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # Fast labels for list pages and the API (Django's get_FOO_display re-hashes callable choices on every call).
-    def get_category_display(self) -> str:
-        return str(Category.label(self.category))
-
-    def get_status_display(self) -> str:
-        return str(Status.label(self.status))
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_text = "\n".join([self.name, *self.former_names, self.credit_code]).lower()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    # Fast labels for list pages and the API (Django's get_FOO_display re-hashes callable choices on every call).
+    def get_category_display(self) -> str:
+        return str(Category.label(self.category))
+
+    def get_status_display(self) -> str:
+        return str(Status.label(self.status))
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
@@ -135,10 +134,8 @@ class Enterprise(models.Model):
         if self.industry_code:
             from ansheng.domain.industry import parse
 
-            try:
+            with contextlib.suppress(ValueError):  # the field validator reports a bad code
                 self.industry_code = parse(self.industry_code).code
-            except ValueError:
-                pass  # the field validator reports it
         if (self.longitude is None) != (self.latitude is None):
             errors.setdefault("latitude" if self.latitude is None else "longitude", []).append(
                 ValidationError(_("经度和纬度须同时填写"), code="incomplete_location")
@@ -181,10 +178,16 @@ class Enterprise(models.Model):
                 warnings.append({"what": licence.get_kind_display(), "expires_on": licence.expires_on, "state": state})
         if self.standardisation_state in {ExpiryState.EXPIRED, ExpiryState.EXPIRING}:
             warnings.append(
-                {"what": _("安全生产标准化"), "expires_on": self.standardisation_expiry, "state": self.standardisation_state}
+                {
+                    "what": _("安全生产标准化"),
+                    "expires_on": self.standardisation_expiry,
+                    "state": self.standardisation_state,
+                }
             )
         if self.insurance_state in {ExpiryState.EXPIRED, ExpiryState.EXPIRING}:
-            warnings.append({"what": _("安全生产责任保险"), "expires_on": self.insurance_end, "state": self.insurance_state})
+            warnings.append(
+                {"what": _("安全生产责任保险"), "expires_on": self.insurance_end, "state": self.insurance_state}
+            )
         return warnings
 
 
@@ -215,6 +218,3 @@ class Licence(models.Model):
     @property
     def state(self) -> str | None:
         return expiry_state(self.expires_on)
-
-
-

@@ -8,8 +8,17 @@ from ansheng.core.testing import credit_code
 pytestmark = pytest.mark.django_db
 
 LIST_COUNTS = {
-    "city_admin": 4, "city": 4, "county_a": 2, "county_b": 2, "dept_transport": 2, "inspector": 4, "expert": 4,
-    "ent_admin": 1, "ent_staff": 1, "other_ent_admin": 1, "public": 0,
+    "city_admin": 4,
+    "city": 4,
+    "county_a": 2,
+    "county_b": 2,
+    "dept_transport": 2,
+    "inspector": 4,
+    "expert": 4,
+    "ent_admin": 1,
+    "ent_staff": 1,
+    "other_ent_admin": 1,
+    "public": 0,
 }
 
 
@@ -60,8 +69,13 @@ def test_detail_is_404_outside_the_jurisdiction(world, bearer):
 
 
 def _create(world, bearer, persona, **fields):
-    body = {"credit_code": credit_code(601), "name": "乐山市接口测试有限公司", "county": "511102",
-            "category": "commerce", **fields}
+    body = {
+        "credit_code": credit_code(601),
+        "name": "乐山市接口测试有限公司",
+        "county": "511102",
+        "category": "commerce",
+        **fields,
+    }
     return Client().post("/api/v1/enterprises", body, content_type="application/json", **bearer(world.users[persona]))
 
 
@@ -92,10 +106,13 @@ def test_a_wrong_check_digit_is_a_422_on_the_field(world, bearer):
 def test_the_error_is_in_english_when_asked(world, bearer):
     good = credit_code(603)
     bad = good[:17] + ("1" if good[17] != "1" else "2")
-    response = Client().post("/api/v1/enterprises", {"credit_code": bad, "name": "x", "county": "511102",
-                                                     "category": "commerce"},
-                             content_type="application/json", HTTP_ACCEPT_LANGUAGE="en",
-                             **bearer(world.users["county_a"]))
+    response = Client().post(
+        "/api/v1/enterprises",
+        {"credit_code": bad, "name": "x", "county": "511102", "category": "commerce"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **bearer(world.users["county_a"]),
+    )
     assert "position 18 should be" in response.json()["message"]
 
 
@@ -103,51 +120,80 @@ def test_the_error_is_in_english_when_asked(world, bearer):
     ("body", "code", "field"),
     [
         ({"name": "x", "county": "511102", "category": "commerce"}, "required", "credit_code"),
-        ({"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "employees": "many"},
-         "wrong_type", "employees"),
-        ({"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "colour": "red"},
-         "unknown_field", "colour"),
-        ({"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "employees": -1},
-         "out_of_range", "employees"),
-        ({"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "longitude": "NaN"},
-         "not_finite", "longitude"),
+        (
+            {"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "employees": "many"},
+            "wrong_type",
+            "employees",
+        ),
+        (
+            {"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "colour": "red"},
+            "unknown_field",
+            "colour",
+        ),
+        (
+            {"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "employees": -1},
+            "out_of_range",
+            "employees",
+        ),
+        (
+            {"credit_code": "x", "name": "x", "county": "511102", "category": "commerce", "longitude": "NaN"},
+            "not_finite",
+            "longitude",
+        ),
     ],
 )
 def test_bad_input_gets_a_stable_code_and_field(world, bearer, body, code, field):
-    response = Client().post("/api/v1/enterprises", body, content_type="application/json",
-                             **bearer(world.users["city"]))
+    response = Client().post(
+        "/api/v1/enterprises", body, content_type="application/json", **bearer(world.users["city"])
+    )
     assert response.status_code == 422, response.content
     assert (response.json()["code"], response.json()["field"]) == (code, field)
 
 
 def test_malformed_json_is_a_400_with_a_code(world, bearer):
-    response = Client().post("/api/v1/enterprises", "{bad", content_type="application/json",
-                             **bearer(world.users["city"]))
+    response = Client().post(
+        "/api/v1/enterprises", "{bad", content_type="application/json", **bearer(world.users["city"])
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "malformed_json"
 
 
 def test_patch_changes_only_what_is_sent(world, bearer):
     chem = world.enterprises["chem_b"]
-    response = Client().patch(f"/api/v1/enterprises/{chem.pk}", {"employees": 333}, content_type="application/json",
-                              **bearer(world.users["ent_admin"]))
+    response = Client().patch(
+        f"/api/v1/enterprises/{chem.pk}",
+        {"employees": 333},
+        content_type="application/json",
+        **bearer(world.users["ent_admin"]),
+    )
     assert response.status_code == 200
     assert response.json()["employees"] == 333
     assert response.json()["name"] == chem.name
-    denied = Client().patch(f"/api/v1/enterprises/{chem.pk}", {"status": "closed"}, content_type="application/json",
-                            **bearer(world.users["ent_admin"]))
+    denied = Client().patch(
+        f"/api/v1/enterprises/{chem.pk}",
+        {"status": "closed"},
+        content_type="application/json",
+        **bearer(world.users["ent_admin"]),
+    )
     assert denied.status_code == 403 and denied.json()["field"] == "status"
-    hidden = Client().patch(f"/api/v1/enterprises/{chem.pk}", {"employees": 1}, content_type="application/json",
-                            **bearer(world.users["county_a"]))
+    hidden = Client().patch(
+        f"/api/v1/enterprises/{chem.pk}",
+        {"employees": 1},
+        content_type="application/json",
+        **bearer(world.users["county_a"]),
+    )
     assert hidden.status_code == 404
 
 
 def test_licences_through_the_api(world, bearer):
     chem = world.enterprises["chem_b"]
     headers = bearer(world.users["ent_admin"])
-    response = Client().post(f"/api/v1/enterprises/{chem.pk}/licences",
-                             {"kind": "safety_production", "number": "N-1", "expires_on": "2029-12-31"},
-                             content_type="application/json", **headers)
+    response = Client().post(
+        f"/api/v1/enterprises/{chem.pk}/licences",
+        {"kind": "safety_production", "number": "N-1", "expires_on": "2029-12-31"},
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 201
     licence_id = response.json()["id"]
     detail = Client().get(f"/api/v1/enterprises/{chem.pk}", **headers).json()

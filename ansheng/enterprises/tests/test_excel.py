@@ -8,8 +8,8 @@ from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from ansheng.core.models import Job
-from ansheng.core.workers import drain
 from ansheng.core.testing import credit_code
+from ansheng.core.workers import drain
 from ansheng.enterprises.excel import COLUMNS, build_export, build_template, import_workbook
 from ansheng.enterprises.models import Enterprise
 
@@ -31,8 +31,15 @@ def _workbook(rows, headers=HEADERS):
 
 
 def _row(seed, **extra):
-    row = {"统一社会信用代码": credit_code(seed), "企业名称": f"乐山市导入{seed}有限公司", "所在区县": "市中区",
-           "监管类别": "商贸", "经营状态": "在营", "从业人员数": 25, "规模以上": "否"}
+    row = {
+        "统一社会信用代码": credit_code(seed),
+        "企业名称": f"乐山市导入{seed}有限公司",
+        "所在区县": "市中区",
+        "监管类别": "商贸",
+        "经营状态": "在营",
+        "从业人员数": 25,
+        "规模以上": "否",
+    }
     row.update(extra)
     return row
 
@@ -46,8 +53,10 @@ def test_the_template_has_every_column_and_drop_downs(world):
 
 
 def test_good_rows_are_imported(world):
-    result = import_workbook(_workbook([_row(701), _row(702, 所在区县="511102", 规模以上="是", 从业人员数=80.0)]),
-                             acting_user=world.users["county_a"])
+    result = import_workbook(
+        _workbook([_row(701), _row(702, 所在区县="511102", 规模以上="是", 从业人员数=80.0)]),
+        acting_user=world.users["county_a"],
+    )
     assert result.summary() == {"total": 2, "created": 2, "updated": 0, "failed": 0}
     created = Enterprise.objects.get(name="乐山市导入702有限公司")
     assert created.is_above_scale and created.employees == 80
@@ -82,7 +91,9 @@ def test_a_mixed_file_imports_the_good_rows_and_reports_the_bad(world):
 
 def test_an_existing_code_is_an_error_unless_updating(world):
     existing = world.enterprises["mine_a"]
-    row = _row(0, 统一社会信用代码=existing.credit_code, 企业名称=existing.name, 从业人员数=999, 监管类别="金属非金属矿山")
+    row = _row(
+        0, 统一社会信用代码=existing.credit_code, 企业名称=existing.name, 从业人员数=999, 监管类别="金属非金属矿山"
+    )
     result = import_workbook(_workbook([row]), acting_user=world.users["county_a"])
     assert result.failed == 1
     result = import_workbook(_workbook([row]), acting_user=world.users["county_a"], update_existing=True)
@@ -92,8 +103,9 @@ def test_an_existing_code_is_an_error_unless_updating(world):
 
 
 def test_a_code_excel_turned_into_a_number_is_explained(world):
-    result = import_workbook(_workbook([_row(731, 统一社会信用代码=915111020000000001)]),
-                             acting_user=world.users["county_a"])
+    result = import_workbook(
+        _workbook([_row(731, 统一社会信用代码=915111020000000001)]), acting_user=world.users["county_a"]
+    )
     assert "文本" in result.failures[0].reasons[0]
 
 
@@ -149,8 +161,9 @@ def test_the_api_accepts_an_upload_and_reports_progress(world, bearer):
 def test_unusable_uploads_are_refused_before_queueing(world, bearer, name, content, code):
     if content is None:
         content = _workbook([], headers=["名称", "地址"]).getvalue()
-    response = Client().post("/api/v1/enterprises/import", {"file": SimpleUploadedFile(name, content)},
-                             **bearer(world.users["city"]))
+    response = Client().post(
+        "/api/v1/enterprises/import", {"file": SimpleUploadedFile(name, content)}, **bearer(world.users["city"])
+    )
     assert response.status_code == 422
     assert response.json()["code"] == code
     assert not Job.objects.exists()

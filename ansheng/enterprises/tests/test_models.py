@@ -44,7 +44,7 @@ def test_malformed_credit_codes(world, value, code):
 
 
 def test_industry_codes_must_match_their_section(world):
-    codes, exc = _errors(_enterprise(world, industry_code="B2614"))
+    codes, _exc = _errors(_enterprise(world, industry_code="B2614"))
     assert codes["industry_code"] == ["industry_section_mismatch"]
     enterprise = _enterprise(world, industry_code="2614")
     enterprise.full_clean()
@@ -74,8 +74,11 @@ def test_phone_numbers(world):
 
 
 def test_insurance_period_and_standardisation_expiry(world):
-    codes, _exc = _errors(_enterprise(world, insurance_start=dt.date(2026, 5, 1), insurance_end=dt.date(2026, 4, 1),
-                                      standardisation_level="2"))
+    codes, _exc = _errors(
+        _enterprise(
+            world, insurance_start=dt.date(2026, 5, 1), insurance_end=dt.date(2026, 4, 1), standardisation_level="2"
+        )
+    )
     assert codes["insurance_end"] == ["end_before_start"]
     assert codes["standardisation_expiry"] == ["required"]
 
@@ -93,8 +96,12 @@ def test_expiry_states(settings):
 def test_expiry_warnings_list_licences_standardisation_and_insurance(world):
     chem = world.enterprises["chem_b"]
     today = timezone.localdate()
-    Licence.objects.create(enterprise=chem, kind="safety_production", number="A1", expires_on=today - dt.timedelta(days=1))
-    Licence.objects.create(enterprise=chem, kind="chem_registration", number="A2", expires_on=today + dt.timedelta(days=500))
+    Licence.objects.create(
+        enterprise=chem, kind="safety_production", number="A1", expires_on=today - dt.timedelta(days=1)
+    )
+    Licence.objects.create(
+        enterprise=chem, kind="chem_registration", number="A2", expires_on=today + dt.timedelta(days=500)
+    )
     chem.standardisation_level = "2"
     chem.standardisation_expiry = today + dt.timedelta(days=10)
     chem.insurance_end = today + dt.timedelta(days=400)

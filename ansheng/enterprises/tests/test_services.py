@@ -17,7 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _data(**extra):
-    data = {"credit_code": credit_code(501), "name": "乐山市新登记商贸有限公司", "county": "511102", "category": "commerce"}
+    data = {
+        "credit_code": credit_code(501),
+        "name": "乐山市新登记商贸有限公司",
+        "county": "511102",
+        "category": "commerce",
+    }
     data.update(extra)
     return data
 
@@ -34,8 +39,9 @@ def test_a_county_supervisor_registers_an_enterprise_in_their_county(world):
 
 def test_a_county_supervisor_cannot_register_one_in_another_county(world):
     with pytest.raises(ValidationFailed) as exc:
-        do_create_enterprise(acting_user=world.users["county_a"], data=_data(county="511112",
-                                                                             credit_code=credit_code(502, "511112")))
+        do_create_enterprise(
+            acting_user=world.users["county_a"], data=_data(county="511112", credit_code=credit_code(502, "511112"))
+        )
     assert (exc.value.code, exc.value.field) == ("outside_jurisdiction", "county")
     assert not Enterprise.objects.filter(name="乐山市新登记商贸有限公司").exists()
 
@@ -82,8 +88,9 @@ def test_the_enterprise_administrator_keeps_contacts_but_not_what_the_regulator_
         do_update_enterprise(acting_user=admin, enterprise_id=chem.pk, changes={"category": "commerce"})
     assert (exc.value.code, exc.value.field) == ("field_not_editable", "category")
     # sending the unchanged value of a regulator's field (as a form does) is fine
-    do_update_enterprise(acting_user=admin, enterprise_id=chem.pk,
-                         changes={"category": chem.category, "employees": 310})
+    do_update_enterprise(
+        acting_user=admin, enterprise_id=chem.pk, changes={"category": chem.category, "employees": 310}
+    )
 
 
 def test_staff_and_other_enterprises_cannot_edit(world):
@@ -91,8 +98,9 @@ def test_staff_and_other_enterprises_cannot_edit(world):
     with pytest.raises(PermissionDenied):
         do_update_enterprise(acting_user=world.users["ent_staff"], enterprise_id=chem.pk, changes={"employees": 1})
     with pytest.raises(NotFound):
-        do_update_enterprise(acting_user=world.users["other_ent_admin"], enterprise_id=chem.pk,
-                             changes={"employees": 1})
+        do_update_enterprise(
+            acting_user=world.users["other_ent_admin"], enterprise_id=chem.pk, changes={"employees": 1}
+        )
     with pytest.raises(NotFound):
         do_update_enterprise(acting_user=world.users["county_a"], enterprise_id=chem.pk, changes={"employees": 1})
 
@@ -100,8 +108,11 @@ def test_staff_and_other_enterprises_cannot_edit(world):
 def test_a_failed_update_leaves_the_record_unchanged(world):
     chem = world.enterprises["chem_b"]
     with pytest.raises(ValidationFailed):
-        do_update_enterprise(acting_user=world.users["county_b"], enterprise_id=chem.pk,
-                             changes={"employees": 5, "principal_phone": "bad"})
+        do_update_enterprise(
+            acting_user=world.users["county_b"],
+            enterprise_id=chem.pk,
+            changes={"employees": 5, "principal_phone": "bad"},
+        )
     chem.refresh_from_db()
     assert chem.employees == 300
 
@@ -126,13 +137,22 @@ def test_licences_are_added_and_removed_with_the_change_log(world):
     import datetime as dt
 
     chem = world.enterprises["chem_b"]
-    licence = do_add_licence(acting_user=world.users["ent_admin"], enterprise_id=chem.pk,
-                             data={"kind": "safety_production", "number": "(川)WH安许证字[2026]0001",
-                                   "expires_on": dt.date(2029, 1, 1)})
+    licence = do_add_licence(
+        acting_user=world.users["ent_admin"],
+        enterprise_id=chem.pk,
+        data={"kind": "safety_production", "number": "(川)WH安许证字[2026]0001", "expires_on": dt.date(2029, 1, 1)},
+    )
     with pytest.raises(ValidationFailed) as exc:
-        do_add_licence(acting_user=world.users["ent_admin"], enterprise_id=chem.pk,
-                       data={"kind": "safety_production", "number": "X", "issued_on": dt.date(2026, 1, 2),
-                             "expires_on": dt.date(2026, 1, 1)})
+        do_add_licence(
+            acting_user=world.users["ent_admin"],
+            enterprise_id=chem.pk,
+            data={
+                "kind": "safety_production",
+                "number": "X",
+                "issued_on": dt.date(2026, 1, 2),
+                "expires_on": dt.date(2026, 1, 1),
+            },
+        )
     assert exc.value.field == "expires_on"
     do_remove_licence(acting_user=world.users["ent_admin"], enterprise_id=chem.pk, licence_id=licence.pk)
     actions = list(ObjectChange.objects.filter(object_type="enterprises.licence").values_list("action", flat=True))

@@ -35,8 +35,15 @@ def test_create_shows_the_exact_credit_code_error_then_saves(world, client_for):
     client = client_for(world.users["county_a"])
     good = credit_code(801)
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    form = {"credit_code": bad, "name": "乐山市页面登记有限公司", "county": "511102", "category": "commerce",
-            "status": "operating", "standardisation_level": "none", "employees": "5"}
+    form = {
+        "credit_code": bad,
+        "name": "乐山市页面登记有限公司",
+        "county": "511102",
+        "category": "commerce",
+        "status": "operating",
+        "standardisation_level": "none",
+        "employees": "5",
+    }
     response = client.post("/enterprises/new/", form)
     assert response.status_code == 422
     assert f"第18位应为“{good[17]}”" in response.content.decode()
