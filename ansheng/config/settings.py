@@ -51,7 +51,6 @@ ANSHENG_APPS = present_apps()
 
 INSTALLED_APPS = [
     *ANSHENG_APPS,
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,8 +1,9 @@
-"""URLs: every app's pages under its prefix, the API at /api/v1, language switching and the admin."""
+"""URLs: every app's pages under its prefix, the API at /api/v1 and language switching.
+
+There is no Django admin: it would edit records around the services, the access door and the audit trail."""
 
 import importlib
 
-from django.contrib import admin
 from django.urls import include, path
 
 from ansheng.config.api import api
@@ -15,7 +16,6 @@ handler500 = "ansheng.core.views.error_500"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
 ]
 
 for app in platform_apps():

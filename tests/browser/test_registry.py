@@ -1,6 +1,8 @@
 """The registry in a real browser, in Chinese: sign in, find, create with a field error, fix it, import."""
 
 
+import io
+
 import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
@@ -86,7 +88,8 @@ def test_an_import_shows_progress_and_the_rows_that_failed(world, page, login, t
             page.get_by_test_id("failures-download").click()
         from openpyxl import load_workbook
 
-        wb = load_workbook(download.value.path())
+        with open(download.value.path(), "rb") as handle:
+            wb = load_workbook(io.BytesIO(handle.read()))
         assert "不存在区" in wb.worksheets[0]["B2"].value
     finally:
         stop.set()
