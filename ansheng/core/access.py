@@ -251,3 +251,10 @@ _ALL_ROLES = frozenset(Role.values())
 register("token", {"view": _ALL_ROLES, "create": _ALL_ROLES, "revoke": _ALL_ROLES})
 register("job", {"view": _EVERY_SIGNED_IN})
 EVERY_SIGNED_IN = _EVERY_SIGNED_IN
+register(
+    "user",
+    {
+        "view": {Role.CITY_ADMIN, Role.COUNTY_SUPERVISOR, Role.ENTERPRISE_ADMIN},
+        "create": {Role.CITY_ADMIN, Role.COUNTY_SUPERVISOR, Role.ENTERPRISE_ADMIN},
+    },
+)

@@ -19,6 +19,12 @@ class CoreConfig(PlatformApp):
             order=900,
         ),
         NavItem(_("审计事件"), "core:events", roles=frozenset({"city_admin"}), order=910),
+        NavItem(
+            _("用户管理"),
+            "core:users",
+            roles=frozenset({"city_admin", "county_supervisor", "enterprise_admin"}),
+            order=920,
+        ),
     )
     workers = ("ansheng.core.workers.JOB_WORKER", "ansheng.core.workers.NOTIFY_WORKER")
     demo_loaders = ((0, "ansheng.core.demo.load_regions_and_organisations"),)

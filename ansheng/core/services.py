@@ -86,8 +86,8 @@ def do_create_user(
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError as DjangoValidationError
 
-    if acting_user is not None and acting_user.role != Role.CITY_ADMIN and not acting_user.is_superuser:
-        raise PermissionDenied()
+    if acting_user is not None:
+        _check_may_manage(acting_user, role=role, enterprise=enterprise)
     username = (username or "").strip()
     if not username:
         raise ValidationFailed(_("请填写用户名"), code="required", field="username")
@@ -132,6 +132,92 @@ def do_create_user(
             enterprise_id=user.enterprise_id,
         )
     return user
+
+
+def _check_may_manage(acting_user: User, *, role: str, enterprise: Any) -> None:
+    """Who creates and manages which accounts: the city administrator any; a county supervisor the accounts of the
+    county's enterprises; an enterprise administrator the staff of their own enterprise."""
+    if acting_user.role == Role.CITY_ADMIN or acting_user.is_superuser:
+        return
+    if acting_user.role == Role.COUNTY_SUPERVISOR and role in Role.ENTERPRISE:
+        if enterprise is not None and access.scope_for(acting_user).covers_region(enterprise.county_id):
+            return
+        raise ValidationFailed(_("该企业不在您的辖区内"), code="outside_jurisdiction", field="enterprise")
+    if acting_user.role == Role.ENTERPRISE_ADMIN and role == Role.ENTERPRISE_STAFF:
+        if enterprise is not None and enterprise.pk == acting_user.enterprise_id:
+            return
+        raise ValidationFailed(_("只能为本企业创建员工账号"), code="outside_jurisdiction", field="enterprise")
+    raise PermissionDenied(_("您不能创建或管理该角色的账号"))
+
+
+def managed_users(acting_user: User) -> Any:
+    """The accounts a user may manage (see _check_may_manage)."""
+    rows = User.objects.select_related("enterprise", "organisation", "region")
+    if acting_user.role == Role.CITY_ADMIN or acting_user.is_superuser:
+        return rows
+    if acting_user.role == Role.COUNTY_SUPERVISOR:
+        prefix = access.scope_for(acting_user).region_prefix
+        return (
+            rows.filter(role__in=Role.ENTERPRISE, enterprise__county__code__startswith=prefix)
+            if prefix
+            else rows.none()
+        )
+    if acting_user.role == Role.ENTERPRISE_ADMIN and acting_user.enterprise_id:
+        return rows.filter(enterprise_id=acting_user.enterprise_id)
+    return rows.none()
+
+
+def do_update_user(*, acting_user: User, user_id: int, changes: dict[str, Any]) -> User:
+    """Change an account's name, contacts or active flag (deactivating signs it out and stops its tokens)."""
+    allowed = {"full_name", "phone", "email", "is_active"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationFailed(_("未知字段：%(name)s") % {"name": unknown[0]}, code="unknown_field", field=unknown[0])
+    with transaction.atomic():
+        user = managed_users(acting_user).select_for_update().filter(pk=user_id).first()
+        if user is None:
+            from ansheng.core.errors import NotFound
+
+            raise NotFound()
+        if user.pk == acting_user.pk and changes.get("is_active") is False:
+            raise ValidationFailed(_("不能停用自己的账号"), code="self_deactivation", field="is_active")
+        before = {name: getattr(user, name) for name in allowed}
+        for name, value in changes.items():
+            setattr(user, name, value.strip() if isinstance(value, str) else value)
+        user.save(update_fields=list(changes))
+        append_event(
+            actor=acting_user,
+            event="user.changed",
+            obj=user,
+            payload={"before": before, "after": {name: getattr(user, name) for name in allowed}},
+            region_code=user.region_id or (user.enterprise.county_id if user.enterprise_id else ""),
+            enterprise_id=user.enterprise_id,
+        )
+    return user
+
+
+def do_reset_password(*, acting_user: User, user_id: int) -> tuple[User, str]:
+    """Give an account a new random password (shown once to the one who reset it)."""
+    import secrets
+
+    with transaction.atomic():
+        user = managed_users(acting_user).select_for_update().filter(pk=user_id).first()
+        if user is None:
+            from ansheng.core.errors import NotFound
+
+            raise NotFound()
+        password = secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        append_event(
+            actor=acting_user,
+            event="user.password_reset",
+            obj=user,
+            payload={"username": user.username},
+            region_code=user.region_id or "",
+            enterprise_id=user.enterprise_id,
+        )
+    return user, password
 
 
 def do_create_city_admin(*, username: str, password: str, full_name: str = "") -> User:

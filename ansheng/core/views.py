@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -149,6 +151,80 @@ def job_result(request: HttpRequest, job_id: int) -> HttpResponse:
     if not path.resolve().is_relative_to(root) or not path.exists():
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"import-{job.pk}-errors.xlsx")
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    if not access.can(request.user, "view", "user"):
+        raise Http404
+    rows = services.managed_users(request.user).order_by("role", "username")
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = rows.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(enterprise__name__icontains=q))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "core/users.html", {"page": page, "q": q})
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    from ansheng.core.forms import UserCreateForm
+
+    if not access.can(request.user, "create", "user"):
+        raise Http404
+    form = UserCreateForm(request.POST or None, user=request.user)
+    created = password = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        password = secrets.token_urlsafe(9)
+        try:
+            created = services.do_create_user(
+                acting_user=request.user,
+                password=password,
+                check_password=False,
+                **{k: v for k, v in data.items() if v not in (None, "")},
+            )
+        except AnshengError as exc:
+            from ansheng.enterprises.views import form_errors
+
+            form_errors(form, exc)
+            password = None
+    status = 422 if form.errors else 200
+    return render(
+        request, "core/user_form.html", {"form": form, "created": created, "password": password}, status=status
+    )
+
+
+@login_required
+def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    from ansheng.core.forms import UserEditForm
+
+    target = services.managed_users(request.user).filter(pk=user_id).first()
+    if target is None:
+        raise Http404
+    password = None
+    form = UserEditForm(
+        request.POST or None,
+        initial={
+            "full_name": target.full_name,
+            "phone": target.phone,
+            "email": target.email,
+            "is_active": target.is_active,
+        },
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "reset":
+                _user, password = services.do_reset_password(acting_user=request.user, user_id=target.pk)
+                form = UserEditForm(initial=form.initial)
+            elif form.is_valid():
+                services.do_update_user(acting_user=request.user, user_id=target.pk, changes=form.cleaned_data)
+                messages.success(request, _("已保存"))
+                return redirect("core:users")
+        except AnshengError as exc:
+            from ansheng.enterprises.views import form_errors
+
+            form_errors(form, exc)
+    return render(request, "core/user_edit.html", {"form": form, "target": target, "password": password})
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

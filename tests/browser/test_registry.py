@@ -1,6 +1,5 @@
 """The registry in a real browser, in Chinese: sign in, find, create with a field error, fix it, import."""
 
-
 import io
 
 import pytest
