@@ -42,6 +42,9 @@ class PlatformApp(AppConfig):
     map_layers: tuple[tuple[str, str], ...] = ()
     # (source name, dotted path of callable(user, region_code | None) -> JSON-able dict) for the command dashboard
     dashboard_sources: tuple[tuple[str, str], ...] = ()
+    # dotted path of callable(enterprise_ids) -> {id: "red" | "orange" | "yellow" | "blue"}: the enterprises'
+    # current risk colour (the dual-prevention app provides it; the map and lists use it)
+    enterprise_colours: str | None = None
 
 
 def import_string(path: str) -> Any:
@@ -72,6 +75,14 @@ def demo_loaders() -> list[tuple[int, str, Callable[..., Any]]]:
 def named(attr: str) -> dict[str, Callable[..., Any]]:
     """Name → callable for the (name, path) pairs apps declare under `attr` (map_layers, dashboard_sources)."""
     return {name: import_string(path) for app in platform_apps() for name, path in getattr(app, attr)}
+
+
+def enterprise_colours(enterprise_ids: list[int]) -> dict[int, str]:
+    """Current risk colour of each enterprise, from the app that computes it (empty when none is installed)."""
+    for app in platform_apps():
+        if app.enterprise_colours:
+            return dict(import_string(app.enterprise_colours)(enterprise_ids))
+    return {}
 
 
 def job_handler(kind: str) -> Callable[..., Any]:
