@@ -162,9 +162,13 @@ def scope_q(model: type[models.Model], scope: Scope) -> Q | None:
         if scoping.enterprise is None:
             return Q(pk__in=[])
         return Q(**{scoping.enterprise: scope.enterprise_id})
-    region_q = Q(**{scoping.region + "__startswith": scope.region_prefix}) if scope.region_prefix else Q()
+    region_q = (
+        Q(**{scoping.region + "__startswith": scope.region_prefix})
+        if scope.region_prefix and not prefix_covers_everything(scope.region_prefix)
+        else Q()
+    )
     if scope.kind == REGION:
-        return region_q
+        return region_q if region_q else None
     # An industry department sees, within its region, the enterprises in the sectors it regulates and those that
     # name it among their regulating departments, and what belongs to them.
     if scoping.enterprise is not None:
@@ -172,6 +176,32 @@ def scope_q(model: type[models.Model], scope: Scope) -> Q | None:
     if scoping.category is not None:
         return region_q & Q(**{scoping.category + "__in": sorted(scope.sectors)})
     return Q(pk__in=[])
+
+
+_COVERS: dict[str, tuple[float, bool]] = {}
+
+
+def prefix_covers_everything(prefix: str) -> bool:
+    """Whether every county-level region of this deployment lies under `prefix` (a city deployment's city).
+
+    Then a city-wide scope needs no filter at all, which keeps city dashboards and deep list pages on their
+    indexes. Cached for a minute per process: regions change rarely.
+    """
+    import time
+
+    now = time.monotonic()
+    cached = _COVERS.get(prefix)
+    if cached is not None and now - cached[0] < 60:
+        return cached[1]
+    from ansheng.core.models import Region
+
+    covers = not Region.objects.filter(level__in=["county", "township"]).exclude(code__startswith=prefix).exists()
+    _COVERS[prefix] = (now, covers)
+    return covers
+
+
+def forget_region_coverage(**_kwargs: Any) -> None:
+    _COVERS.clear()
 
 
 def department_enterprises(scope: Scope) -> QuerySet:

@@ -29,3 +29,12 @@ class CoreConfig(PlatformApp):
     workers = ("ansheng.core.workers.JOB_WORKER", "ansheng.core.workers.NOTIFY_WORKER")
     demo_loaders = ((0, "ansheng.core.demo.load_regions_and_organisations"),)
     cli_commands = "ansheng.core.cli"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from ansheng.core.access import forget_region_coverage
+        from ansheng.core.models import Region
+
+        post_save.connect(forget_region_coverage, sender=Region, dispatch_uid="region-coverage-save")
+        post_delete.connect(forget_region_coverage, sender=Region, dispatch_uid="region-coverage-delete")

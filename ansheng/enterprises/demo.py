@@ -375,14 +375,19 @@ def load_enterprises(ctx: Any) -> None:
             if category == Category.CHEM_TRADE:
                 employees = rng.randint(4, 30)
             park = None
-            if category in {
-                Category.CHEM_PRODUCTION,
-                Category.CHEM_USE,
-                Category.METALLURGY,
-                Category.NONFERROUS,
-                Category.BUILDING_MATERIALS,
-                Category.MACHINERY,
-            } and parks_by_county.get(code) and rng.random() < 0.7:
+            if (
+                category
+                in {
+                    Category.CHEM_PRODUCTION,
+                    Category.CHEM_USE,
+                    Category.METALLURGY,
+                    Category.NONFERROUS,
+                    Category.BUILDING_MATERIALS,
+                    Category.MACHINERY,
+                }
+                and parks_by_county.get(code)
+                and rng.random() < 0.7
+            ):
                 park = rng.choice(parks_by_county[code])
             status = rng.choices([Status.OPERATING, Status.SUSPENDED, Status.CLOSED], weights=[90, 7, 3])[0]
             level = rng.choices(

@@ -19,7 +19,10 @@ from ansheng.enterprises.models import Enterprise
 def apply_filters(queryset: QuerySet[Enterprise], params: dict[str, Any]) -> QuerySet[Enterprise]:
     q = (params.get("q") or "").strip()
     if q:
-        queryset = queryset.filter(search_text__contains=q.lower())
+        # Search the narrow index of (search_text, id) first and join back: a substring search scans, and scanning
+        # the index is several times cheaper than scanning the table (PostgreSQL has a trigram index besides).
+        matching = Enterprise.objects.filter(search_text__contains=q.lower()).values("pk")
+        queryset = queryset.filter(pk__in=matching)
     county = params.get("county")
     if county:
         queryset = queryset.filter(county__code__startswith=str(county))

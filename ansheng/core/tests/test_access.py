@@ -87,3 +87,20 @@ def test_visible_regions_follow_the_scope(world):
 def test_unregistered_nouns_are_a_programming_error(world):
     with pytest.raises(LookupError):
         access.can(world.users["city"], "view", "no-such-noun")
+
+
+def test_a_city_scope_still_excludes_another_city_when_one_is_registered(world):
+    """The unfiltered fast path for a city-wide scope applies only while every region lies in that city."""
+    from ansheng.core.models import Region
+    from ansheng.core.testing import credit_code
+
+    province = Region.objects.get(code="510000")
+    chengdu = Region.objects.create(code="510100", name="成都市", level="city", parent=province)
+    jinjiang = Region.objects.create(code="510104", name="锦江区", level="county", parent=chengdu)
+    # fixture data of another city (no one in Leshan could register it through the service)
+    outsider = Enterprise.objects.create(
+        credit_code=credit_code(99, "510104"), name="成都测试公司", county=jinjiang, category="commerce"
+    )
+    visible = access.restrict(Enterprise.objects.all(), world.users["city"])
+    assert outsider not in visible
+    assert visible.count() == 4

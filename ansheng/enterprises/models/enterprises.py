@@ -108,6 +108,7 @@ class Enterprise(models.Model):
         indexes = [
             models.Index(fields=["county", "category"]),
             models.Index(fields=["category", "status"]),
+            models.Index(fields=["search_text", "id"], name="enterprise_search_idx"),
         ]
 
     def __str__(self) -> str:
