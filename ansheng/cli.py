@@ -66,8 +66,14 @@ def check_schema(*, require_current: bool) -> list[str]:
         loader = MigrationLoader(connection, ignore_no_migrations=True)
     except OperationalError as exc:
         raise CommandError(f"cannot open the database: {exc}") from None
+    from django.apps import apps
+
+    # Migrations of apps this version does not install (an app removed) are not a newer schema.
+    installed = {config.label for config in apps.get_app_configs()}
     newer = sorted(
-        f"{app}.{name}" for app, name in loader.applied_migrations if (app, name) not in loader.disk_migrations
+        f"{app}.{name}"
+        for app, name in loader.applied_migrations
+        if app in installed and (app, name) not in loader.disk_migrations
     )
     if newer:
         raise CommandError(
