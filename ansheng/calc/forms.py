@@ -157,10 +157,11 @@ def substance_rows(data: QueryDict | None, *, minimum: int = 2) -> list[Substanc
     if data is not None:
         names, tonnes, categories = (data.getlist(key) for key in ("substance", "tonnes", "category"))
         count = max(len(names), len(tonnes), len(categories))
-        rows = [
-            SubstanceRow(*(values[i] if i < len(values) else "" for values in (names, tonnes, categories)))
-            for i in range(count)
-        ]
+
+        def at(values: list[str], i: int) -> str:
+            return values[i] if i < len(values) else ""
+
+        rows = [SubstanceRow(at(names, i), at(tonnes, i), at(categories, i)) for i in range(count)]
     while len(rows) < minimum or not rows[-1].blank:
         rows.append(SubstanceRow())
     return rows

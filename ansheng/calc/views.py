@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ansheng.calc import contract, forms, lookup
@@ -34,15 +35,21 @@ ACCIDENT_GRADE_COLOURS = {"特别重大": "red", "重大": "orange", "较大": "
 
 
 def _url(name: str) -> str:
-    return reverse(CUSTOM_PAGES.get(name, "calc:calculator"), **({} if name in CUSTOM_PAGES else {"args": [name]}))
+    if name in CUSTOM_PAGES:
+        return reverse(CUSTOM_PAGES[name])
+    return reverse("calc:calculator", args=[name])
 
 
 def _respond(request: HttpRequest, template: str, context: dict[str, Any], *, failed: bool) -> HttpResponse:
     context["now"] = timezone.now()
-    if request.htmx:  # type: ignore[attr-defined]
+    htmx = request.htmx  # type: ignore[attr-defined]
+    if htmx and not htmx.history_restore_request:
         # htmx swaps only successful responses by default, so the fragment with the errors answers 200.
-        return render(request, "calc/partials/result.html", context)
-    return render(request, template, context, status=422 if failed else 200)
+        response = render(request, "calc/partials/result.html", context)
+    else:
+        response = render(request, template, context, status=422 if failed else 200)
+    patch_vary_headers(response, ("HX-Request",))  # one address, two representations: keep caches apart
+    return response
 
 
 def _decimal_text(value: Fraction | float | int, places: int = 6) -> str:
@@ -365,7 +372,7 @@ def risk_page(request: HttpRequest) -> HttpResponse:
     table = risk.method_table(method)
     en = forms.english()
     submitted = any(f.name in request.GET for f in table.factors)
-    factors = [
+    factors: list[dict[str, Any]] = [
         {
             "name": f.name,
             "label": f"{f.name} {f.en if en else f.zh}",

@@ -151,6 +151,10 @@ def test_an_htmx_request_gets_the_answer_fragment_even_for_bad_input() -> None:
     bad = gb(rows(("氯", "-5", "")), HTTP_HX_REQUEST="true")
     assert bad.status_code == 200  # htmx swaps only successful responses
     assert _row_errors(bad)[0]["name"] == "tonnes"
+    assert "HX-Request" in good["Vary"]
+    # going back to an address htmx no longer holds asks for the whole page
+    restored = gb(rows(("氯", "5", "")), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in restored.content.decode()
 
 
 def test_suggestions_find_table_1_by_alias_and_cas_and_table_2_by_symbol() -> None:
