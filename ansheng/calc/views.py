@@ -210,7 +210,7 @@ def _gb18218_labels() -> dict[str, str]:
         "people": _("厂区边界外500米范围内常住人口"),
         "substance": _("物质"),
         "tonnes": _("设计最大量（吨）"),
-        "category": _("β取值类别"),
+        "category": _("危险性类别（表2）"),
     }
 
 

@@ -85,6 +85,13 @@ def test_gb18218_answers_with_each_contribution() -> None:
     assert chart["weighted"] == [24, 0.9, 1]
 
 
+def test_gb18218_takes_a_table_2_category_picked_without_a_name() -> None:
+    # 20 t of a W2 flammable gas (Table 2 Q 10 t, Table 4 β 1.5) with nobody within 500 m (α 0.5): S = 2, R = 1.5
+    page = text(gb(rows(("", "20", "W2"), people="0")))
+    assert "W2 易燃气体 — 20 10 1.5 表4，按W2 2 3" in page
+    assert "R = 1.5，为四级重大危险源" in page
+
+
 def test_gb18218_below_one_is_not_a_major_hazard_source() -> None:
     page = text(gb(rows(("氯", "4.999", ""), people="0")))
     assert "S = 0.9998 < 1，不构成重大危险源" in page
