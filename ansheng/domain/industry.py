@@ -67,7 +67,8 @@ def section_of_division(division: int) -> Section:
 def parse(code: str, field: str | None = "industry_code") -> IndustryCode:
     """Normalise and check an industry code; the section letter may be omitted ("2614" → "C2614")."""
     text = code.strip().upper().replace(" ", "")
-    letter = text[:1] if text[:1].isalpha() else ""
+    # Only a Latin section letter counts as one; any other first character makes the code malformed below.
+    letter = text[:1] if "A" <= text[:1] <= "Z" else ""
     digits = text[1:] if letter else text
     if not digits.isdigit() or not 2 <= len(digits) <= 4 or not digits.isascii():
         raise IndustryCodeError(

@@ -23,12 +23,16 @@ __all__ = [
     "Band",
     "Bands",
     "ControlLevels",
+    "Factor",
+    "FactorOption",
+    "MethodTable",
     "RiskAssessment",
     "RiskError",
     "assess",
     "default_bands",
     "default_control_levels",
     "factor_values",
+    "method_table",
 ]
 
 METHODS = ("LEC", "LS", "MES")
@@ -207,6 +211,55 @@ def factor_values(method: str) -> dict[str, tuple[Fraction, ...]]:
     """The allowed values of each factor of ``method``, in the table's order."""
     factors = _raw()["methods"][_method(method)]["factors"]
     return {name: tuple(dec(row["value"]) for row in spec["values"]) for name, spec in factors.items()}
+
+
+@dataclass(frozen=True)
+class FactorOption:
+    """One row of a factor's table: its value and what it means (e.g. LEC L = 3, 可能，但不经常)."""
+
+    value: Fraction
+    zh: str
+
+
+@dataclass(frozen=True)
+class Factor:
+    name: str
+    zh: str
+    en: str
+    options: tuple[FactorOption, ...]
+
+
+@dataclass(frozen=True)
+class MethodTable:
+    """A method's title, formula and factor tables with the meaning of each value, for forms and printed cards."""
+
+    method: str
+    title_zh: str
+    title_en: str
+    formula: str
+    factors: tuple[Factor, ...]
+
+
+@functools.cache
+def method_table(method: str) -> MethodTable:
+    """The factor tables of ``method`` with each value's meaning, in the table's order (see ``factor_values``)."""
+    name = _method(method)
+    spec = _raw()["methods"][name]
+    return MethodTable(
+        method=name,
+        title_zh=spec["title_zh"],
+        title_en=spec["title_en"],
+        formula=spec["formula"],
+        factors=tuple(
+            Factor(
+                name=factor,
+                zh=entry["zh"],
+                en=entry["en"],
+                options=tuple(FactorOption(dec(row["value"]), row["zh"]) for row in entry["values"]),
+            )
+            for factor, entry in spec["factors"].items()
+        ),
+    )
 
 
 @functools.cache

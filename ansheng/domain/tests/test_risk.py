@@ -235,3 +235,21 @@ def test_default_control_levels() -> None:
         GENERAL: "车间",
         LOW: "班组/岗位",
     }
+
+
+def test_method_tables_give_each_value_its_meaning() -> None:
+    lec = risk.method_table("lec")
+    assert (lec.method, lec.formula) == ("LEC", "D = L × E × C")
+    assert [f.name for f in lec.factors] == ["L", "E", "C"]
+    likelihood = lec.factors[0]
+    assert (likelihood.zh, likelihood.en) == ("事故发生的可能性", "likelihood")
+    assert (likelihood.options[2].value, likelihood.options[2].zh) == (Fraction(3), "可能，但不经常")
+    assert likelihood.options[-1].value == Fraction(1, 10)
+    # the meanings list exactly the values the assessment accepts, in the same order
+    for method in risk.METHODS:
+        table = risk.method_table(method)
+        assert table.title_zh and table.title_en
+        assert {f.name: tuple(o.value for o in f.options) for f in table.factors} == risk.factor_values(method)
+    with pytest.raises(RiskError) as caught:
+        risk.method_table("AHP")
+    assert caught.value.code == "value_not_in_table"
