@@ -34,6 +34,21 @@ def _fuzz(operation, token, failures):
 
 
 def test_no_operation_answers_with_a_server_error(world):
+    # In-process WSGI calls fire request_finished, which would close the test's database connection (and with it
+    # the test transaction on PostgreSQL); keep it open for the duration of the fuzz.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _fuzz_all(world)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _fuzz_all(world):
     from ansheng.config.wsgi import application
     from ansheng.core.services import do_create_token
 

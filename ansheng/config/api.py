@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -179,6 +180,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         429: "throttled",
     }.get(exc.status_code, "error")
     return _error(request, exc.status_code, {"code": code, "message": str(exc.message), "field": None})
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # A value the database cannot store (a NUL character in a JSON string, a number beyond a column's range):
+    # the input is wrong, not the server.
+    logger.info("data error on %s %s: %s", request.method, request.path, exc)
+    return _error(
+        request,
+        422,
+        {"code": "invalid_value", "message": _("输入的值无法保存（含不允许的字符或超出范围）"), "field": None},
+    )
 
 
 @api.exception_handler(Exception)

@@ -9,12 +9,15 @@ from ansheng.core.context import reset_request_id, set_request_id
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID) that the change log records."""
+    """Gives every request an id (echoed as X-Request-ID) that the change log records, and refuses NUL characters
+    in the query string and form fields (no database can store them; they are never meant)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return _bad_character(request)
         request_id = uuid.uuid4()
         request.request_id = request_id  # type: ignore[attr-defined]
         token = set_request_id(request_id)
@@ -24,6 +27,15 @@ class RequestContextMiddleware:
             reset_request_id(token)
         response["X-Request-ID"] = str(request_id)
         return response
+
+
+def _bad_character(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    return JsonResponse(
+        {"code": "invalid_character", "message": _("请求中含有不允许的字符（NUL）"), "field": None}, status=400
+    )
 
 
 class ErrorPagesMiddleware:

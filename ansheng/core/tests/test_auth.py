@@ -150,3 +150,14 @@ def test_pages_need_sign_in(world):
     response = Client().get("/enterprises/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_nul_characters_are_refused_not_a_server_error(world, bearer):
+    client = Client()
+    response = client.get("/api/v1/enterprises?q=a%00b", **bearer(world.users["city"]))
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_character"
+    response = client.post("/api/v1/enterprises", {"credit_code": "x\u0000", "name": "n\u0000", "county": "511102",
+                                                   "category": "commerce"}, content_type="application/json",
+                           **bearer(world.users["city"]))
+    assert response.status_code in {400, 422}
