@@ -37,7 +37,7 @@ class Sector(ChoiceSet):
         (CHEMICALS, _("化工和危险化学品"), "red"),
         (FIREWORKS, _("烟花爆竹"), "red"),
         (CONSTRUCTION, _("建筑业"), "blue"),
-        (INDUSTRY_TRADE, _("工贸（冶金有色建材机械轻工纺织烟草商贸）"), "grey"),
+        (INDUSTRY_TRADE, _("工贸行业"), "grey"),
         (OTHER_INDUSTRIAL, _("其他工矿商贸"), "grey"),
         (ROAD_TRAFFIC, _("道路交通"), "orange"),
         (FIRE, _("火灾"), "red"),

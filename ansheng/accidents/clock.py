@@ -105,9 +105,26 @@ def late_summary(accident: Accident) -> list[dict[str, Any]]:
     return rows
 
 
+def duty_level(user: Any) -> str | None:
+    """The level of the reporting chain whose reports are this user's duty (the unit, the county, the city)."""
+    from ansheng.core.choices import Role
+
+    role = getattr(user, "role", None)
+    if role == Role.ENTERPRISE_ADMIN:
+        return "enterprise"
+    if role == Role.COUNTY_SUPERVISOR:
+        return "county"
+    if role in {Role.CITY_SUPERVISOR, Role.CITY_ADMIN}:
+        return "city"
+    return None
+
+
 def pending_steps(user: Any, now: dt.datetime | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """The open links of the reporting chains the user's level must record, soonest first (home panel)."""
+    """The open links of the reporting chains the user's level must send, soonest first (home panel)."""
     now = now or timezone.now()
+    level = duty_level(user)
+    if level is None:
+        return []
     visible = access.restrict(Accident.objects.all(), user, "view", "accident").filter(status__in=Status.OPEN)
     steps: QuerySet[ReportStep] = (
         ReportStep.objects.filter(accident__in=visible, tracked=True, state=StepState.PENDING)
@@ -116,7 +133,7 @@ def pending_steps(user: Any, now: dt.datetime | None = None, limit: int = 20) ->
     )
     rows = []
     for step in steps[: limit * 4]:
-        if not may_record(user, step.accident, step):
+        if step.sender != level or not may_record(user, step.accident, step):
             continue
         sender, recipient = step.labels()
         countdown = report_clock.countdown(step.deadline, now)

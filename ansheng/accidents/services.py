@@ -641,9 +641,10 @@ def may_send(user: User, accident: Accident, sender: str) -> bool:
     if user.role == Role.CITY_ADMIN:
         return True
     if sender == "enterprise":
+        # The unit records its own reports; the county may record one it received outside the platform (a call).
         if user.role == Role.ENTERPRISE_ADMIN:
             return user.enterprise_id == accident.enterprise_id
-        return user.role in {Role.COUNTY_SUPERVISOR, Role.CITY_SUPERVISOR}
+        return user.role == Role.COUNTY_SUPERVISOR
     if sender == "county":
         return user.role == Role.COUNTY_SUPERVISOR
     if sender == "city":
@@ -1662,9 +1663,10 @@ def do_load_accident_history(
         accident.large_risk_triggers = list(record.get("large_risk_triggers") or [])
         accident.recount_until = _recount_until(accident)
         _set_grade(accident, accident.occurred_at)
-        for name in FIGURES:
-            setattr(accident, f"confirmed_{name}", getattr(accident, name))
-        accident.figures_frozen_at = accident.recount_until
+        if accident.recount_until <= now:
+            for name in FIGURES:
+                setattr(accident, f"confirmed_{name}", getattr(accident, name))
+            accident.figures_frozen_at = accident.recount_until
         accident.in_statistics = _statistics_flag(accident)
         local = timezone.localtime(accident.occurred_at)
         accident.year, accident.month = local.year, local.month

@@ -102,8 +102,14 @@ def _next_step(accident: Accident, now: Any) -> dict[str, Any] | None:
     }
 
 
-def _is_late(accident: Accident) -> bool:
-    return any(s.late_seconds or s.state == StepState.NOT_REPORTED for s in accident.steps.all())
+def _is_late(accident: Accident) -> str:
+    """"late" when a link was reported late (迟报), "unreported" when the unit never reported, else ""."""
+    steps = list(accident.steps.all())
+    if any(s.late_seconds for s in steps):
+        return "late"
+    if any(s.state == StepState.NOT_REPORTED for s in steps):
+        return "unreported"
+    return ""
 
 
 @login_required
