@@ -41,16 +41,50 @@ YEARS: dict[int, tuple[int, list[str], list[str]]] = {
     2025: (47, [], []),
 }
 # Coal-mine accidents per year (the mines close one by one; output falls faster, see indicators.demo).
-COAL = {2011: 14, 2012: 12, 2013: 10, 2014: 8, 2015: 6, 2016: 5, 2017: 4, 2018: 4, 2019: 3, 2020: 3, 2021: 2,
-        2022: 2, 2023: 1, 2024: 1, 2025: 1}
+COAL = {
+    2011: 14,
+    2012: 12,
+    2013: 10,
+    2014: 8,
+    2015: 6,
+    2016: 5,
+    2017: 4,
+    2018: 4,
+    2019: 3,
+    2020: 3,
+    2021: 2,
+    2022: 2,
+    2023: 1,
+    2024: 1,
+    2025: 1,
+}
 # The other 一般 accidents by sector (shares of what is left after coal).
 SHARES = [
-    (Sector.ROAD_TRAFFIC, 62), (Sector.CONSTRUCTION, 8), (Sector.INDUSTRY_TRADE, 7), (Sector.METAL_MINE, 5),
-    (Sector.CHEMICALS, 3), (Sector.FIRE, 5), (Sector.WATER, 4), (Sector.AGRI_MACHINERY, 3),
-    (Sector.OTHER_INDUSTRIAL, 1), (Sector.FIREWORKS, 1), (Sector.RAIL, 1),
+    (Sector.ROAD_TRAFFIC, 62),
+    (Sector.CONSTRUCTION, 8),
+    (Sector.INDUSTRY_TRADE, 7),
+    (Sector.METAL_MINE, 5),
+    (Sector.CHEMICALS, 3),
+    (Sector.FIRE, 5),
+    (Sector.WATER, 4),
+    (Sector.AGRI_MACHINERY, 3),
+    (Sector.OTHER_INDUSTRIAL, 1),
+    (Sector.FIREWORKS, 1),
+    (Sector.RAIL, 1),
 ]
-COUNTY_WEIGHTS = {"511102": 16, "511111": 8, "511112": 9, "511113": 3, "511123": 11, "511124": 7, "511126": 8,
-                  "511129": 5, "511132": 4, "511133": 4, "511181": 13}
+COUNTY_WEIGHTS = {
+    "511102": 16,
+    "511111": 8,
+    "511112": 9,
+    "511113": 3,
+    "511123": 11,
+    "511124": 7,
+    "511126": 8,
+    "511129": 5,
+    "511132": 4,
+    "511133": 4,
+    "511181": 13,
+}
 SECTOR_COUNTIES = {
     Sector.COAL: {"511123": 14, "511129": 10, "511133": 7, "511132": 5, "511111": 5, "511113": 4},
     Sector.METAL_MINE: {"511181": 30, "511113": 22, "511132": 20, "511111": 18, "511133": 16, "511129": 10},
@@ -59,18 +93,38 @@ SECTOR_COUNTIES = {
 }
 # (GB 6441-1986 number, GB 6441-2025 code, what happened) per sector.
 KINDS: dict[str, list[tuple[int, str, str]]] = {
-    Sector.ROAD_TRAFFIC: [(2, "WSA10003", "两车相撞"), (2, "WSA10003", "车辆侧翻"), (2, "WSA10003", "撞击行人"),
-                          (2, "WSA10003", "车辆坠崖")],
-    Sector.COAL: [(11, "WSA10012", "井下冒顶"), (12, "WSA10013", "采空区透水"), (15, "WSA10016", "瓦斯爆炸"),
-                  (2, "WSA10002", "井下运输车辆伤人")],
+    Sector.ROAD_TRAFFIC: [
+        (2, "WSA10003", "两车相撞"),
+        (2, "WSA10003", "车辆侧翻"),
+        (2, "WSA10003", "撞击行人"),
+        (2, "WSA10003", "车辆坠崖"),
+    ],
+    Sector.COAL: [
+        (11, "WSA10012", "井下冒顶"),
+        (12, "WSA10013", "采空区透水"),
+        (15, "WSA10016", "瓦斯爆炸"),
+        (2, "WSA10002", "井下运输车辆伤人"),
+    ],
     Sector.METAL_MINE: [(10, "WSA10012", "边坡坍塌"), (13, "WSA10019", "爆破作业伤人"), (9, "WSA10010", "高处坠落")],
-    Sector.CHEMICALS: [(19, "WSA10023", "中毒"), (17, "WSA10014", "容器爆炸"), (7, "WSA10008", "高温物料灼烫"),
-                       (8, "WSA10009", "装置火灾")],
+    Sector.CHEMICALS: [
+        (19, "WSA10023", "中毒"),
+        (17, "WSA10014", "容器爆炸"),
+        (7, "WSA10008", "高温物料灼烫"),
+        (8, "WSA10009", "装置火灾"),
+    ],
     Sector.FIREWORKS: [(14, "WSA10020", "烟花爆竹爆炸")],
-    Sector.CONSTRUCTION: [(9, "WSA10010", "高处坠落"), (1, "WSA10001", "物体打击"), (10, "WSA10012", "基坑坍塌"),
-                          (4, "WSA10005", "起重伤害")],
-    Sector.INDUSTRY_TRADE: [(3, "WSA10004", "机械伤害"), (5, "WSA10006", "触电"), (19, "WSA10024", "有限空间窒息"),
-                            (1, "WSA10001", "物体打击")],
+    Sector.CONSTRUCTION: [
+        (9, "WSA10010", "高处坠落"),
+        (1, "WSA10001", "物体打击"),
+        (10, "WSA10012", "基坑坍塌"),
+        (4, "WSA10005", "起重伤害"),
+    ],
+    Sector.INDUSTRY_TRADE: [
+        (3, "WSA10004", "机械伤害"),
+        (5, "WSA10006", "触电"),
+        (19, "WSA10024", "有限空间窒息"),
+        (1, "WSA10001", "物体打击"),
+    ],
     Sector.OTHER_INDUSTRIAL: [(3, "WSA10004", "机械伤害"), (9, "WSA10011", "跌落")],
     Sector.FIRE: [(8, "WSA10009", "火灾")],
     Sector.WATER: [(6, "WSA10007", "船舶翻沉落水")],
@@ -78,9 +132,14 @@ KINDS: dict[str, list[tuple[int, str, str]]] = {
     Sector.RAIL: [(2, "WSA10003", "铁路道口撞车")],
 }
 ROADS = ["G213线", "G245线", "S103线", "S305线", "乐雅高速", "成乐高速", "乐宜高速", "县道", "乡村道路"]
-CATEGORY_OF = {Sector.COAL: "coal_mine", Sector.METAL_MINE: "metal_mine", Sector.CHEMICALS: "chem_production",
-               Sector.FIREWORKS: "fireworks", Sector.CONSTRUCTION: "construction",
-               Sector.ROAD_TRAFFIC: "road_transport"}
+CATEGORY_OF = {
+    Sector.COAL: "coal_mine",
+    Sector.METAL_MINE: "metal_mine",
+    Sector.CHEMICALS: "chem_production",
+    Sector.FIREWORKS: "fireworks",
+    Sector.CONSTRUCTION: "construction",
+    Sector.ROAD_TRAFFIC: "road_transport",
+}
 TRADE = ["metallurgy", "nonferrous", "building_materials", "machinery", "light_industry", "textile", "commerce"]
 
 
@@ -129,10 +188,14 @@ class _Maker:
         weights = SECTOR_COUNTIES.get(sector, COUNTY_WEIGHTS)
         county = _pick(rng, weights)
         region = self.counties[county]
-        category = CATEGORY_OF.get(sector) or (rng.choice(TRADE) if sector in {Sector.INDUSTRY_TRADE,
-                                                                                Sector.OTHER_INDUSTRIAL} else "")
-        enterprise = self.enterprise(category, county) if category and (sector != Sector.ROAD_TRAFFIC
-                                                                        or rng.random() < 0.25) else None
+        category = CATEGORY_OF.get(sector) or (
+            rng.choice(TRADE) if sector in {Sector.INDUSTRY_TRADE, Sector.OTHER_INDUSTRIAL} else ""
+        )
+        enterprise = (
+            self.enterprise(category, county)
+            if category and (sector != Sector.ROAD_TRAFFIC or rng.random() < 0.25)
+            else None
+        )
         number, code, what = rng.choice(KINDS[sector])
         occurred = _moment(rng, year, until)
         if larger:
@@ -218,8 +281,9 @@ def load_accidents(ctx: Any) -> None:
 
     now = timezone.now()
     records = history_records(ctx, now)
-    rows = services.do_load_accident_history(acting_user=ctx.admin, records=records,
-                                              source_note="乐山市应急管理局事故统计台账（演示数据）", now=now)
+    rows = services.do_load_accident_history(
+        acting_user=ctx.admin, records=records, source_note="乐山市应急管理局事故统计台账（演示数据）", now=now
+    )
     live = _live(ctx, now)
     ctx.log(f"  {len(rows)} archived accidents, {live} live ones")
 
@@ -234,8 +298,14 @@ def _county_reports(accident: Any, county: Any, when: dt.datetime) -> None:
     from ansheng.accidents import services
 
     for step in accident.steps.filter(sender="county"):
-        services.do_record_step(acting_user=county, accident_id=accident.pk, step_id=step.pk, done_at=when,
-                                recipient_contact="值班室", now=when)
+        services.do_record_step(
+            acting_user=county,
+            accident_id=accident.pk,
+            step_id=step.pk,
+            done_at=when,
+            recipient_contact="值班室",
+            now=when,
+        )
 
 
 def _live(ctx: Any, now: dt.datetime) -> int:
@@ -247,50 +317,119 @@ def _live(ctx: Any, now: dt.datetime) -> int:
     made = 0
 
     # 1. Just reported by the chemical plant: the county's 2-hour clock is running.
-    services.do_report_accident(acting_user=_user("ent-chem"), now=ago(minutes=18), data={
-        "occurred_at": ago(minutes=50), "learned_at": ago(minutes=42), "place": "二车间氯化工段",
-        "scene": "反应釜出料管线法兰泄漏，1 名操作工吸入氯气。", "course": "出料作业时管线法兰垫片失效，物料泄漏。",
-        "measures_taken": "已停车切断物料，伤员送乐山市人民医院救治，现场已警戒。", "deaths": 1,
-        "serious_injuries": 2, "poisonings": 2, "minor_injuries": 1, "direct_loss": "85", "type_1986": 19,
-        "type_2025": "WSA10023", "reporter_name": "化工企业安全管理员", "reporter_phone": "0833-3300001"})
+    services.do_report_accident(
+        acting_user=_user("ent-chem"),
+        now=ago(minutes=18),
+        data={
+            "occurred_at": ago(minutes=50),
+            "learned_at": ago(minutes=42),
+            "place": "二车间氯化工段",
+            "scene": "反应釜出料管线法兰泄漏，1 名操作工吸入氯气。",
+            "course": "出料作业时管线法兰垫片失效，物料泄漏。",
+            "measures_taken": "已停车切断物料，伤员送乐山市人民医院救治，现场已警戒。",
+            "deaths": 1,
+            "serious_injuries": 2,
+            "poisonings": 2,
+            "minor_injuries": 1,
+            "direct_loss": "85",
+            "type_1986": 19,
+            "type_2025": "WSA10023",
+            "reporter_name": "化工企业安全管理员",
+            "reporter_phone": "0833-3300001",
+        },
+    )
     made += 1
 
     # 2. A road accident the county bureau learned of itself (the unit has not reported).
     county = _user("county-511102")
-    road = services.do_report_accident(acting_user=county, now=ago(hours=2, minutes=40), data={
-        "county": "511102", "unit_name": "市中区G213线货车与摩托车相撞事故", "sector": Sector.ROAD_TRAFFIC,
-        "occurred_at": ago(hours=3, minutes=20), "bureau_learned_at": ago(hours=2, minutes=50),
-        "place": "G213线市中区苏稽段", "scene": "货车与摩托车相撞，摩托车驾乘人员倒地。",
-        "course": "货车转弯时与对向摩托车相撞。", "measures_taken": "交警已封闭现场，伤员送医。",
-        "deaths": 2, "minor_injuries": 1, "direct_loss": "12", "type_1986": 2, "type_2025": "WSA10003"})
+    road = services.do_report_accident(
+        acting_user=county,
+        now=ago(hours=2, minutes=40),
+        data={
+            "county": "511102",
+            "unit_name": "市中区G213线货车与摩托车相撞事故",
+            "sector": Sector.ROAD_TRAFFIC,
+            "occurred_at": ago(hours=3, minutes=20),
+            "bureau_learned_at": ago(hours=2, minutes=50),
+            "place": "G213线市中区苏稽段",
+            "scene": "货车与摩托车相撞，摩托车驾乘人员倒地。",
+            "course": "货车转弯时与对向摩托车相撞。",
+            "measures_taken": "交警已封闭现场，伤员送医。",
+            "deaths": 2,
+            "minor_injuries": 1,
+            "direct_loss": "12",
+            "type_1986": 2,
+            "type_2025": "WSA10003",
+        },
+    )
     step = road.steps.get(sender="county", recipient="city")
-    services.do_record_step(acting_user=county, accident_id=road.pk, step_id=step.pk, done_at=ago(hours=1, minutes=30),
-                            recipient_contact="市应急局值班室 张", now=ago(hours=1, minutes=30))
+    services.do_record_step(
+        acting_user=county,
+        accident_id=road.pk,
+        step_id=step.pk,
+        done_at=ago(hours=1, minutes=30),
+        recipient_contact="市应急局值班室 张",
+        now=ago(hours=1, minutes=30),
+    )
     made += 1
 
     # 3. A 较大 mine collapse, reported 20 minutes late by the mine; the county reported on time (phone to the
     #    province, in writing to the city); the city's own clock is running now.
-    larger = services.do_report_accident(acting_user=_user("ent-mine"), now=ago(minutes=80), data={
-        "occurred_at": ago(hours=2, minutes=50), "learned_at": ago(hours=2, minutes=40), "place": "+520平台采场",
-        "scene": "采场边坡局部坍塌，3 名作业人员被埋。", "course": "清理浮石时上部边坡突然坍塌。",
-        "measures_taken": "启动应急预案，已救出 3 人均已死亡，停产整顿。", "deaths": 3, "serious_injuries": 1,
-        "direct_loss": "420", "type_1986": 10, "type_2025": "WSA10012"})
+    larger = services.do_report_accident(
+        acting_user=_user("ent-mine"),
+        now=ago(minutes=80),
+        data={
+            "occurred_at": ago(hours=2, minutes=50),
+            "learned_at": ago(hours=2, minutes=40),
+            "place": "+520平台采场",
+            "scene": "采场边坡局部坍塌，3 名作业人员被埋。",
+            "course": "清理浮石时上部边坡突然坍塌。",
+            "measures_taken": "启动应急预案，已救出 3 人均已死亡，停产整顿。",
+            "deaths": 3,
+            "serious_injuries": 1,
+            "direct_loss": "420",
+            "type_1986": 10,
+            "type_2025": "WSA10012",
+        },
+    )
     county = _user(f"county-{mine.county_id}")
-    for sender, recipient, channel, when in [("county", "province", "phone", ago(minutes=40)),
-                                             ("county", "city", "written", ago(minutes=35)),
-                                             ("county", "county_government", "written", ago(minutes=35))]:
+    for sender, recipient, channel, when in [
+        ("county", "province", "phone", ago(minutes=40)),
+        ("county", "city", "written", ago(minutes=35)),
+        ("county", "county_government", "written", ago(minutes=35)),
+    ]:
         step = larger.steps.get(sender=sender, recipient=recipient, channel=channel)
-        services.do_record_step(acting_user=county, accident_id=larger.pk, step_id=step.pk, done_at=when,
-                                recipient_contact="值班室", now=when)
+        services.do_record_step(
+            acting_user=county,
+            accident_id=larger.pk,
+            step_id=step.pk,
+            done_at=when,
+            recipient_contact="值班室",
+            now=when,
+        )
     made += 1
 
     # 4. A shop fire yesterday whose follow-up is overdue.
-    fire = services.do_report_accident(acting_user=_user("county-511181"), now=ago(hours=30), data={
-        "county": "511181", "unit_name": "峨眉山市某商贸有限公司", "sector": Sector.FIRE, "category": "commerce",
-        "occurred_at": ago(hours=31), "bureau_learned_at": ago(hours=30, minutes=30), "place": "峨眉山市名山路",
-        "scene": "二层仓库起火，过火面积约 200 平方米。", "course": "仓库电气线路短路引燃货物。",
-        "measures_taken": "消防救援支队已扑灭明火，1 人死亡。", "deaths": 1, "direct_loss": "160",
-        "type_1986": 8, "type_2025": "WSA10009"})
+    fire = services.do_report_accident(
+        acting_user=_user("county-511181"),
+        now=ago(hours=30),
+        data={
+            "county": "511181",
+            "unit_name": "峨眉山市某商贸有限公司",
+            "sector": Sector.FIRE,
+            "category": "commerce",
+            "occurred_at": ago(hours=31),
+            "bureau_learned_at": ago(hours=30, minutes=30),
+            "place": "峨眉山市名山路",
+            "scene": "二层仓库起火，过火面积约 200 平方米。",
+            "course": "仓库电气线路短路引燃货物。",
+            "measures_taken": "消防救援支队已扑灭明火，1 人死亡。",
+            "deaths": 1,
+            "direct_loss": "160",
+            "type_1986": 8,
+            "type_2025": "WSA10009",
+        },
+    )
     _county_reports(fire, _user("county-511181"), ago(hours=29))
     made += 1
 
@@ -299,32 +438,76 @@ def _live(ctx: Any, now: dt.datetime) -> int:
     maker = ctx.refs["accident_maker"]
     county = _user("county-511123")
     record = maker.record(timezone.localtime(ago(days=10)).year, Sector.CONSTRUCTION, False)
-    building = services.do_report_accident(acting_user=county, now=ago(days=10), data={
-        "county": "511123", "unit_name": "犍为县某建设工程项目部", "sector": Sector.CONSTRUCTION,
-        "category": "construction", "occurred_at": ago(days=10, hours=2), "bureau_learned_at": ago(days=10, hours=1),
-        "place": "犍为县玉津镇安置房项目", "scene": record["scene"], "course": "脚手架拆除时 2 名工人坠落。",
-        "measures_taken": "伤员送医，项目停工。", "deaths": 0, "serious_injuries": 2, "direct_loss": "60",
-        "type_1986": 9, "type_2025": "WSA10010"})
+    building = services.do_report_accident(
+        acting_user=county,
+        now=ago(days=10),
+        data={
+            "county": "511123",
+            "unit_name": "犍为县某建设工程项目部",
+            "sector": Sector.CONSTRUCTION,
+            "category": "construction",
+            "occurred_at": ago(days=10, hours=2),
+            "bureau_learned_at": ago(days=10, hours=1),
+            "place": "犍为县玉津镇安置房项目",
+            "scene": record["scene"],
+            "course": "脚手架拆除时 2 名工人坠落。",
+            "measures_taken": "伤员送医，项目停工。",
+            "deaths": 0,
+            "serious_injuries": 2,
+            "direct_loss": "60",
+            "type_1986": 9,
+            "type_2025": "WSA10010",
+        },
+    )
     _county_reports(building, county, ago(days=10) + dt.timedelta(minutes=50))
-    services.do_correct_figures(acting_user=county, accident_id=building.pk,
-                                changes={"deaths": 1, "serious_injuries": 1}, reason="1 名重伤人员经抢救无效死亡",
-                                now=ago(days=7))
-    services.do_verify_accident(acting_user=county, accident_id=building.pk, note="属建筑施工生产安全事故",
-                                now=ago(days=6))
-    services.do_open_investigation(acting_user=county, accident_id=building.pk, led_by="犍为县人民政府",
-                                   team_leader="县应急局局长", now=ago(days=5))
+    services.do_correct_figures(
+        acting_user=county,
+        accident_id=building.pk,
+        changes={"deaths": 1, "serious_injuries": 1},
+        reason="1 名重伤人员经抢救无效死亡",
+        now=ago(days=7),
+    )
+    services.do_verify_accident(
+        acting_user=county, accident_id=building.pk, note="属建筑施工生产安全事故", now=ago(days=6)
+    )
+    services.do_open_investigation(
+        acting_user=county,
+        accident_id=building.pk,
+        led_by="犍为县人民政府",
+        team_leader="县应急局局长",
+        now=ago(days=5),
+    )
     made += 1
 
     # 6. A 较大涉险 rescue two days ago: 12 people trapped in a lift shaft flood, all rescued.
-    rescue = services.do_report_accident(acting_user=_user("county-511112"), now=ago(days=2), data={
-        "county": "511112", "unit_name": "五通桥区某物流仓储有限公司", "sector": Sector.INDUSTRY_TRADE,
-        "category": "commerce", "occurred_at": ago(days=2, hours=1), "bureau_learned_at": ago(days=2, minutes=30),
-        "place": "五通桥区竹根镇", "scene": "暴雨致地下仓库进水，12 名员工被困。", "course": "强降雨倒灌地下仓库。",
-        "measures_taken": "消防救援转移全部被困人员，无人员伤亡。", "people_at_risk": 12, "trapped": 12,
-        "direct_loss": "30", "type_1986": 20, "type_2025": "WSA10013"})
+    rescue = services.do_report_accident(
+        acting_user=_user("county-511112"),
+        now=ago(days=2),
+        data={
+            "county": "511112",
+            "unit_name": "五通桥区某物流仓储有限公司",
+            "sector": Sector.INDUSTRY_TRADE,
+            "category": "commerce",
+            "occurred_at": ago(days=2, hours=1),
+            "bureau_learned_at": ago(days=2, minutes=30),
+            "place": "五通桥区竹根镇",
+            "scene": "暴雨致地下仓库进水，12 名员工被困。",
+            "course": "强降雨倒灌地下仓库。",
+            "measures_taken": "消防救援转移全部被困人员，无人员伤亡。",
+            "people_at_risk": 12,
+            "trapped": 12,
+            "direct_loss": "30",
+            "type_1986": 20,
+            "type_2025": "WSA10013",
+        },
+    )
     _county_reports(rescue, _user("county-511112"), ago(days=2) + dt.timedelta(minutes=70))
-    services.do_end_response(acting_user=_user("county-511112"), accident_id=rescue.pk,
-                             at=ago(days=1, hours=20), note="被困人员全部转移，现场排水完毕", now=ago(days=1, hours=20))
+    services.do_end_response(
+        acting_user=_user("county-511112"),
+        accident_id=rescue.pk,
+        at=ago(days=1, hours=20),
+        note="被困人员全部转移，现场排水完毕",
+        now=ago(days=1, hours=20),
+    )
     made += 1
     return made
-

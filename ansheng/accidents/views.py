@@ -51,6 +51,11 @@ def form_errors(form: Any, exc: AnshengError, renames: dict[str, str] | None = N
         form.add_error(field if field in form.fields else None, str(error.message))
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data of a POST (even an empty one: a form of optional fields is still submitted), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _visible(request: HttpRequest) -> Any:
     return access.restrict(Accident.objects.select_related("county"), request.user, "view", "accident")
 
@@ -103,7 +108,7 @@ def _next_step(accident: Accident, now: Any) -> dict[str, Any] | None:
 
 
 def _is_late(accident: Accident) -> str:
-    """"late" when a link was reported late (迟报), "unreported" when the unit never reported, else ""."""
+    """ "late" when a link was reported late (迟报), "unreported" when the unit never reported, else ""."""
     steps = list(accident.steps.all())
     if any(s.late_seconds for s in steps):
         return "late"
@@ -116,7 +121,7 @@ def _is_late(accident: Accident) -> str:
 def accident_report(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, "report", "accident"):
         raise PermissionDenied()
-    form = ReportForm(request.POST or None, user=request.user)
+    form = ReportForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             accident = services.do_report_accident(acting_user=request.user, data=form.service_data())
@@ -237,7 +242,7 @@ def record_step(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
         request,
         pk,
         permission="record_step",
-        form=StepForm(request.POST or None),
+        form=StepForm(_posted(request)),
         title=_("记录上报：%(s)s → %(r)s") % {"s": sender, "r": recipient},
         intro=_("时限 %(deadline)s（%(left)s）。依据：%(clause)s")
         % {
@@ -264,7 +269,7 @@ def correct_figures(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         permission="correct",
-        form=FiguresForm(request.POST or None, initial=initial),
+        form=FiguresForm(_posted(request), initial=initial),
         title=_("更正伤亡人数和损失"),
         intro=_(
             "自事故发生之日起 %(days)s 日内伤亡人数变化的，重新确定事故等级（493号令 第十三条、第二十条）；"
@@ -278,7 +283,7 @@ def correct_figures(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def add_followup(request: HttpRequest, pk: int) -> HttpResponse:
-    form = FollowUpForm(request.POST or None)
+    form = FollowUpForm(_posted(request))
 
     def run(a: Accident, data: dict[str, Any]) -> None:
         services.do_add_followup(
@@ -306,7 +311,7 @@ def end_response(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         permission="follow_up",
-        form=NoteForm(request.POST or None),
+        form=NoteForm(_posted(request)),
         title=_("应急处置结束"),
         intro=_("记录后不再提示每日续报；统计期内伤亡人数变化仍须当日续报。"),
         run=lambda a, d: services.do_end_response(
@@ -327,7 +332,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
         "industry_code": accident.industry_code,
         "socially_significant": accident.socially_significant,
     }
-    form = VerifyForm(request.POST or None, initial=initial)
+    form = VerifyForm(_posted(request), initial=initial)
     return _action(
         request,
         pk,
@@ -348,7 +353,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         permission="withdraw",
-        form=ReasonForm(request.POST or None),
+        form=ReasonForm(_posted(request)),
         title=_("撤销事故报告"),
         intro=_("经核实不属于生产安全事故或为重复报告的，撤销后不再纳入统计。"),
         run=lambda a, d: services.do_withdraw_accident(acting_user=request.user, accident_id=a.pk, reason=d["reason"]),
@@ -364,7 +369,7 @@ def open_investigation(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         permission="investigate",
-        form=OpenInvestigationForm(request.POST or None, initial={"led_by": plan.investigated_by.zh}),
+        form=OpenInvestigationForm(_posted(request), initial={"led_by": plan.investigated_by.zh}),
         title=_("成立事故调查组"),
         intro=_(
             "%(grade)s事故由%(who)s负责调查；调查报告应于 %(due)s 前提交（60 日，技术鉴定时间不计入，"
@@ -386,7 +391,7 @@ def extend_investigation(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         permission="investigate",
-        form=ExtendForm(request.POST or None),
+        form=ExtendForm(_posted(request)),
         title=_("延长调查期限"),
         intro=_("经负责调查的人民政府批准，可以延长一次，延长期限最长不超过 60 日（493号令 第二十九条）。"),
         run=lambda a, d: services.do_extend_investigation(acting_user=request.user, accident_id=a.pk, **d),
@@ -400,7 +405,7 @@ def record_appraisal(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         permission="investigate",
-        form=AppraisalForm(request.POST or None),
+        form=AppraisalForm(_posted(request)),
         title=_("登记技术鉴定"),
         intro=_("技术鉴定所需时间不计入事故调查期限（493号令 第二十七条）。填写累计天数。"),
         run=lambda a, d: services.do_record_appraisal(acting_user=request.user, accident_id=a.pk, **d),
@@ -410,9 +415,9 @@ def record_appraisal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def submit_report(request: HttpRequest, pk: int) -> HttpResponse:
-    form = InvestigationReportForm(request.POST or None)
-    people_set = ResponsibilityFormSet(request.POST or None, prefix="resp")
-    measure_set = MeasureFormSet(request.POST or None, prefix="measure")
+    form = InvestigationReportForm(_posted(request))
+    people_set = ResponsibilityFormSet(_posted(request), prefix="resp")
+    measure_set = MeasureFormSet(_posted(request), prefix="measure")
 
     def run(a: Accident, data: dict[str, Any]) -> None:
         services.do_submit_investigation_report(
@@ -444,7 +449,7 @@ def submit_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def return_report(request: HttpRequest, pk: int) -> HttpResponse:
-    form = NoteForm(request.POST or None)
+    form = NoteForm(_posted(request))
     form.fields["at"].widget = form.fields["at"].hidden_widget()
     return _action(
         request,
@@ -465,7 +470,7 @@ def approve_report(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         permission="investigate",
-        form=ApproveForm(request.POST or None),
+        form=ApproveForm(_posted(request)),
         title=_("批复调查报告"),
         intro=_(
             "重大、较大、一般事故自收到报告之日起 15 日内批复；特别重大事故 30 日内，可延长最长 30 日"
@@ -482,7 +487,7 @@ def record_handling(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         request,
         pk,
         permission="investigate",
-        form=NoteForm(request.POST or None),
+        form=NoteForm(_posted(request)),
         title=_("登记责任追究落实"),
         run=lambda a, d: services.do_record_handling(
             acting_user=request.user, accident_id=a.pk, responsibility_id=rid, note=d["note"], at=d.get("at")
@@ -497,7 +502,7 @@ def record_education(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         permission="investigate",
-        form=NoteForm(request.POST or None),
+        form=NoteForm(_posted(request)),
         title=_("登记警示教育"),
         intro=_("有关人员未受到教育不放过：记录组织的警示教育（时间、范围、人数）。"),
         run=lambda a, d: services.do_record_education(
@@ -509,7 +514,7 @@ def record_education(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def complete_measure(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
-    form = NoteForm(request.POST or None)
+    form = NoteForm(_posted(request))
     form.fields["at"].widget = form.fields["at"].hidden_widget()
     return _action(
         request,

@@ -23,16 +23,16 @@ REPORT = {
 }
 
 
-def report(user: Any, *, occurred: dt.datetime, learned: dt.datetime | None = None, now: dt.datetime | None = None,
-           **data: Any) -> Any:
+def report(
+    user: Any, *, occurred: dt.datetime, learned: dt.datetime | None = None, now: dt.datetime | None = None, **data: Any
+) -> Any:
     """File a first report as ``user``; the unit head learned 10 minutes after, the report follows 10 later."""
     learned = learned or occurred + dt.timedelta(minutes=10)
     payload = {**REPORT, "occurred_at": occurred, "learned_at": learned, **data}
     return services.do_report_accident(acting_user=user, data=payload, now=now or learned + dt.timedelta(minutes=10))
 
 
-def bureau_report(user: Any, county: str, *, occurred: dt.datetime, now: dt.datetime | None = None,
-                  **data: Any) -> Any:
+def bureau_report(user: Any, county: str, *, occurred: dt.datetime, now: dt.datetime | None = None, **data: Any) -> Any:
     payload = {**REPORT, "county": county, "unit_name": "某道路交通事故", "occurred_at": occurred, **data}
     return services.do_report_accident(acting_user=user, data=payload, now=now or occurred + dt.timedelta(hours=1))
 
