@@ -64,7 +64,8 @@ def build_workbook(regions: list[Region], years: list[int], *, with_values: bool
                 if with_values and all(v is None for v in values):
                     continue
                 ws.append([region.pk, region.name, year, *values, sources.get((region.pk, year), ""), ""])
-        for row in range(2, ws.max_row + 2):
+        # Division codes stay text (a leading zero or a long code must not become a number).
+        for row in range(2, ws.max_row + 1 if with_values else 500):
             ws.cell(row=row, column=1).number_format = "@"
         notes = wb.create_sheet(_("填写说明"))
         for line in [
@@ -85,6 +86,7 @@ class ImportResult:
     rows: int = 0
     saved: int = 0
     values: int = 0
+    skipped: int = 0
     failures: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -136,8 +138,8 @@ def import_workbook(source: BinaryIO | str, *, acting_user: User) -> ImportResul
             for index, code in columns.items()
             if cell(index) not in (None, "")
         ]
-        if not payload:
-            result.failures.append((number, _("这一行没有填写任何统计项")))
+        if not payload:  # a template row left blank
+            result.skipped += 1
             continue
         try:
             do_set_inputs(acting_user=acting_user, rows=payload)
