@@ -154,7 +154,7 @@ def _split(total: int, shares: list[tuple[str, int]]) -> dict[str, int]:
     raw = [(code, total * weight / whole) for code, weight in shares]
     counts = {code: int(value) for code, value in raw}
     left = total - sum(counts.values())
-    for code, value in sorted(raw, key=lambda item: item[1] - int(item[1]), reverse=True)[:left]:
+    for code, _value in sorted(raw, key=lambda item: item[1] - int(item[1]), reverse=True)[:left]:
         counts[code] += 1
     return counts
 
@@ -247,18 +247,22 @@ class _Maker:
         }
 
 
+def year_plan(year: int) -> list[tuple[str, bool]]:
+    """The accidents of a past year as (sector, is 较大): exactly the year's total, its 较大 ones and its coal."""
+    total, road_larger, industry_larger = YEARS[year]
+    larger = [(Sector.ROAD_TRAFFIC, True) for _ in road_larger] + [(sector, True) for sector in industry_larger]
+    coal_larger = sum(1 for sector, _ in larger if sector == Sector.COAL)
+    coal = COAL.get(year, 0) - coal_larger
+    plan = larger + [(Sector.COAL, False)] * coal
+    plan += [(sector, False) for sector, n in _split(total - len(plan), SHARES).items() for _ in range(n)]
+    return plan
+
+
 def history_records(ctx: Any, now: dt.datetime) -> list[dict[str, Any]]:
     maker = _Maker(ctx)
     records: list[dict[str, Any]] = []
-    for year, (total, road_larger, industry_larger) in YEARS.items():
-        coal = COAL.get(year, 0)
-        larger = [(Sector.ROAD_TRAFFIC, True) for _ in road_larger]
-        larger += [(sector, True) for sector in industry_larger]
-        ordinary = total - len(larger) - coal + sum(1 for sector, _ in larger if sector == Sector.COAL)
-        counts = _split(ordinary, SHARES)
-        plan = larger + [(Sector.COAL, False)] * (coal - sum(1 for s, _ in larger if s == Sector.COAL))
-        plan += [(sector, False) for sector, n in counts.items() for _ in range(n)]
-        for sector, is_larger in plan:
+    for year in YEARS:
+        for sector, is_larger in year_plan(year):
             records.append(maker.record(year, sector, is_larger))
     # This year, up to a fortnight ago, at last year's pace.
     year = timezone.localtime(now).year

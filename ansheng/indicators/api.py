@@ -43,9 +43,16 @@ class PlanList(Schema):
 
 def _summary(plan: Any) -> dict[str, Any]:
     return {
-        "code": plan.code, "name": plan.name, "region": plan.region, "start": plan.start, "end": plan.end,
-        "baseline_start": plan.baseline_start, "baseline_end": plan.baseline_end,
-        "baseline_year": plan.baseline_year, "indicators": len(plan.indicators), "source": plan.source,
+        "code": plan.code,
+        "name": plan.name,
+        "region": plan.region,
+        "start": plan.start,
+        "end": plan.end,
+        "baseline_start": plan.baseline_start,
+        "baseline_end": plan.baseline_end,
+        "baseline_year": plan.baseline_year,
+        "indicators": len(plan.indicators),
+        "source": plan.source,
     }
 
 
@@ -95,15 +102,24 @@ class IndicatorsQuery(Schema):
     as_of: int | None = Field(None, ge=1990, le=2100, description="evaluate as of the end of this year")
 
 
-@plans_router.get("/{code}/indicators", response={200: IndicatorsOut, **ERRORS},
-                  summary="Each indicator of a plan for a region: baseline, target, actual, change, attained")
+@plans_router.get(
+    "/{code}/indicators",
+    response={200: IndicatorsOut, **ERRORS},
+    summary="Each indicator of a plan for a region: baseline, target, actual, change, attained",
+)
 def plan_indicators(request: HttpRequest, code: str, query: Query[IndicatorsQuery]) -> dict[str, Any]:
     plan = plans.get_plan(code)
     region = statistics.region_for(request.user, query.region or plan.region, noun="indicator")
     result = evaluate.evaluate_plan(request.user, plan, region, query.as_of)
     rows = [row.as_dict() for row in result.rows]
-    return {"plan": _summary(plan), "region": region.pk, "region_name": region.name, "as_of": result.as_of,
-            "items": rows, "count": len(rows)}
+    return {
+        "plan": _summary(plan),
+        "region": region.pk,
+        "region_name": region.name,
+        "as_of": result.as_of,
+        "items": rows,
+        "count": len(rows),
+    }
 
 
 class CountyOut(Schema):
@@ -132,8 +148,11 @@ class IndicatorDetailOut(Schema):
     inputs: list[dict[str, Any]]
 
 
-@plans_router.get("/{code}/indicators/{no}", response={200: IndicatorDetailOut, **ERRORS},
-                  summary="One indicator: by county, and the accidents and inputs behind it")
+@plans_router.get(
+    "/{code}/indicators/{no}",
+    response={200: IndicatorDetailOut, **ERRORS},
+    summary="One indicator: by county, and the accidents and inputs behind it",
+)
 def plan_indicator(request: HttpRequest, code: str, no: int, query: Query[IndicatorsQuery]) -> dict[str, Any]:
     plan = plans.get_plan(code)
     try:
@@ -143,15 +162,36 @@ def plan_indicator(request: HttpRequest, code: str, no: int, query: Query[Indica
     region = statistics.region_for(request.user, query.region or plan.region, noun="indicator")
     result = evaluate.evaluate_plan(request.user, plan, region, query.as_of)
     row = result.row(no)
-    counties = [{"region": r.region.pk, "name": r.region.name, "indicator": r.as_dict()}
-                for r in evaluate.by_county(request.user, result, indicator)]
+    counties = [
+        {"region": r.region.pk, "name": r.region.name, "indicator": r.as_dict()}
+        for r in evaluate.by_county(request.user, result, indicator)
+    ]
     facts = evaluate.contributing(result, indicator, evaluate.plan_years(plan))
-    accidents = [{"id": f.id, "number": f.number, "year": f.year, "county": f.county, "sector": f.facts.sector,
-                  "grade": f.facts.grade, "deaths": f.facts.deaths} for f in facts]
-    inputs = [{**r, "value": float(r["value"]) if r["value"] is not None else None}
-              for r in evaluate.input_rows(result, indicator)]
-    return {"plan": _summary(plan), "region": region.pk, "as_of": result.as_of, "indicator": row.as_dict(),
-            "counties": counties, "accidents": accidents, "inputs": inputs}
+    accidents = [
+        {
+            "id": f.id,
+            "number": f.number,
+            "year": f.year,
+            "county": f.county,
+            "sector": f.facts.sector,
+            "grade": f.facts.grade,
+            "deaths": f.facts.deaths,
+        }
+        for f in facts
+    ]
+    inputs = [
+        {**r, "value": float(r["value"]) if r["value"] is not None else None}
+        for r in evaluate.input_rows(result, indicator)
+    ]
+    return {
+        "plan": _summary(plan),
+        "region": region.pk,
+        "as_of": result.as_of,
+        "indicator": row.as_dict(),
+        "counties": counties,
+        "accidents": accidents,
+        "inputs": inputs,
+    }
 
 
 @plans_router.get("/{code}", response={200: dict, **ERRORS}, summary="A plan's definition")
@@ -162,10 +202,18 @@ def plan_definition(request: HttpRequest, code: str) -> dict[str, Any]:
         **_summary(plan),
         "description": plan.description,
         "indicators": [
-            {"no": i.no, "code": i.code, "name": i.name, "unit": i.unit, "compare": i.compare,
-             "formula": i.formula.name, "target": {i.target.kind: float(i.target.value)},
-             "numerator": _quantity(i.numerator), "denominator": _quantity(i.denominator) if i.denominator else None,
-             "description": i.description}
+            {
+                "no": i.no,
+                "code": i.code,
+                "name": i.name,
+                "unit": i.unit,
+                "compare": i.compare,
+                "formula": i.formula.name,
+                "target": {i.target.kind: float(i.target.value)},
+                "numerator": _quantity(i.numerator),
+                "denominator": _quantity(i.denominator) if i.denominator else None,
+                "description": i.description,
+            }
             for i in plan.indicators
         ],
     }
@@ -175,11 +223,17 @@ def _quantity(q: Any) -> dict[str, Any]:
     if q.input:
         return {"input": q.input}
     where = q.where
-    return {"accidents": q.accidents, "where": {
-        "sectors": sorted(where.sectors) if where.sectors is not None else None,
-        "exclude_sectors": sorted(where.exclude_sectors), "min_grade": where.min_grade,
-        "min_deaths": where.min_deaths, "min_serious_injuries": where.min_serious_injuries,
-        "large_risk": where.large_risk}}
+    return {
+        "accidents": q.accidents,
+        "where": {
+            "sectors": sorted(where.sectors) if where.sectors is not None else None,
+            "exclude_sectors": sorted(where.exclude_sectors),
+            "min_grade": where.min_grade,
+            "min_deaths": where.min_deaths,
+            "min_serious_injuries": where.min_serious_injuries,
+            "large_risk": where.large_risk,
+        },
+    }
 
 
 # --- statistics inputs ------------------------------------------------------------------------------------------
@@ -249,8 +303,9 @@ class InputsOut(Schema):
     count: int
 
 
-@inputs_router.put("/inputs", response={200: InputsOut, **ERRORS},
-                   summary="Set statistics inputs (create or change; all rows or none)")
+@inputs_router.put(
+    "/inputs", response={200: InputsOut, **ERRORS}, summary="Set statistics inputs (create or change; all rows or none)"
+)
 def set_inputs(request: HttpRequest, payload: InputsIn) -> dict[str, Any]:
     saved = services.do_set_inputs(acting_user=request.user, rows=[row.dict() for row in payload.rows])
     return {"items": saved, "count": len(saved)}

@@ -80,8 +80,14 @@ def _accident_series(quantity: Quantity, facts: list[Fact], years: Iterable[int]
     return {year: accident_total(quantity, by_year.get(year, [])) for year in years}
 
 
-def quantity_series(quantity: Quantity | None, facts: list[Fact], inputs: Inputs, region: Region,
-                    counties: list[Region], years: list[int]) -> Series | None:
+def quantity_series(
+    quantity: Quantity | None,
+    facts: list[Fact],
+    inputs: Inputs,
+    region: Region,
+    counties: list[Region],
+    years: list[int],
+) -> Series | None:
     if quantity is None:
         return None
     if quantity.is_accidents:
@@ -128,7 +134,13 @@ class Row:
         if self.indicator.target.kind in {"at_least", "at_most"}:
             if r.target == 0:
                 return None
-            return float(r.actual / r.target) if self.indicator.target.kind == "at_least" else float(r.target / r.actual) if r.actual else 1.0
+            return (
+                float(r.actual / r.target)
+                if self.indicator.target.kind == "at_least"
+                else float(r.target / r.actual)
+                if r.actual
+                else 1.0
+            )
         if r.baseline is None or r.baseline == r.target:
             return None
         if self.indicator.compare == "period_total" and not r.final and r.projection is not None:
@@ -215,8 +227,16 @@ def evaluate_plan(user: Any, plan: Plan, region: Region, as_of: int | None = Non
     return Evaluation(plan, region, as_of, rows, counties, all_facts, inputs)
 
 
-def _row(plan: Plan, indicator: Indicator, region: Region, counties: list[Region], facts: list[Fact],
-         inputs: Inputs, years: list[int], as_of: int) -> Row:
+def _row(
+    plan: Plan,
+    indicator: Indicator,
+    region: Region,
+    counties: list[Region],
+    facts: list[Fact],
+    inputs: Inputs,
+    years: list[int],
+    as_of: int,
+) -> Row:
     numerators = quantity_series(indicator.numerator, facts, inputs, region, counties, years) or {}
     denominators = quantity_series(indicator.denominator, facts, inputs, region, counties, years)
     result = evaluate(plan, indicator, numerators, denominators, as_of=as_of)
@@ -235,16 +255,22 @@ def by_county(user: Any, evaluation: Evaluation, indicator: Indicator) -> list[R
     return rows
 
 
-def contributing(evaluation: Evaluation, indicator: Indicator, years: Iterable[int],
-                 county: str | None = None) -> list[Fact]:
+def contributing(
+    evaluation: Evaluation, indicator: Indicator, years: Iterable[int], county: str | None = None
+) -> list[Fact]:
     """The accidents behind an indicator's accident quantity over ``years`` (its drill-down)."""
     wanted = set(years)
     quantities = [q for q in (indicator.numerator, indicator.denominator) if q is not None and q.is_accidents]
     return [
-        fact for fact in evaluation.facts
-        if fact.year in wanted and (county is None or fact.county == county)
-        and any(q.where.matches(fact.facts) and (q.accidents == "count" or q.accidents is not None
-                                                 and fact.facts.measure(q.accidents) > 0) for q in quantities)
+        fact
+        for fact in evaluation.facts
+        if fact.year in wanted
+        and (county is None or fact.county == county)
+        and any(
+            q.where.matches(fact.facts)
+            and (q.accidents == "count" or (q.accidents is not None and fact.facts.measure(q.accidents) > 0))
+            for q in quantities
+        )
     ]
 
 
@@ -263,13 +289,15 @@ def input_rows(evaluation: Evaluation, indicator: Indicator) -> list[dict[str, A
             if value is None:
                 value = evaluation.inputs.series(code, evaluation.region, evaluation.counties, [year])[year]
                 derived = value is not None
-            rows.append({
-                "item": code,
-                "name": item.name if item else code,
-                "unit": item.unit if item else "",
-                "year": year,
-                "value": None if value is None else Decimal(value.numerator) / Decimal(value.denominator),
-                "source": evaluation.inputs.sources.get((code, evaluation.region.pk, year), ""),
-                "derived": derived,
-            })
+            rows.append(
+                {
+                    "item": code,
+                    "name": item.name if item else code,
+                    "unit": item.unit if item else "",
+                    "year": year,
+                    "value": None if value is None else Decimal(value.numerator) / Decimal(value.denominator),
+                    "source": evaluation.inputs.sources.get((code, evaluation.region.pk, year), ""),
+                    "derived": derived,
+                }
+            )
     return rows

@@ -34,8 +34,9 @@ def _headers() -> list[str]:
 def _style(ws: Any) -> None:
     for index, cell in enumerate(ws[1], start=1):
         cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B71C1C" if index in {1, 3} or cell.value == _("数据来源")
-                                else "37474F")
+        cell.fill = PatternFill(
+            "solid", fgColor="B71C1C" if index in {1, 3} or cell.value == _("数据来源") else "37474F"
+        )
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(index)].width = 14 if index > 3 else 12
     ws.row_dimensions[1].height = 48
@@ -55,8 +56,9 @@ def build_workbook(regions: list[Region], years: list[int], *, with_values: bool
         sources: dict[tuple[str, int], str] = {}
         if with_values:
             for row in StatInput.objects.filter(region__in=regions, year__in=years):
-                stored[(row.region_id, row.year, row.item)] = float(row.value) if items()[row.item].decimals \
-                    else int(row.value)
+                stored[(row.region_id, row.year, row.item)] = (
+                    float(row.value) if items()[row.item].decimals else int(row.value)
+                )
                 sources.setdefault((row.region_id, row.year), row.source)
         for region in regions:
             for year in years:
@@ -100,8 +102,9 @@ def import_workbook(source: BinaryIO | str, *, acting_user: User) -> ImportResul
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationFailed(_("无法读取文件：请上传由模板填写的 .xlsx 文件"), code="unreadable_file",
-                               field="file") from exc
+        raise ValidationFailed(
+            _("无法读取文件：请上传由模板填写的 .xlsx 文件"), code="unreadable_file", field="file"
+        ) from exc
     try:
         rows = wb.worksheets[0].iter_rows(values_only=True)
         header = [_normalise(h) for h in next(rows, None) or []]
@@ -118,8 +121,11 @@ def import_workbook(source: BinaryIO | str, *, acting_user: User) -> ImportResul
         code_col, year_col = find(_("区划代码"), "region"), find(_("年份"), "year")
         source_col, note_col = find(_("数据来源"), "source"), find(_("备注"), "note")
         if code_col is None or year_col is None or source_col is None or not columns:
-            raise ValidationFailed(_("缺少必需的列：区划代码、年份、数据来源和至少一个统计项（请使用平台提供的模板）"),
-                                   code="missing_columns", field="file")
+            raise ValidationFailed(
+                _("缺少必需的列：区划代码、年份、数据来源和至少一个统计项（请使用平台提供的模板）"),
+                code="missing_columns",
+                field="file",
+            )
         data = [(n, list(r)) for n, r in enumerate(rows, start=2) if any(c not in (None, "") for c in r)]
     finally:
         wb.close()
@@ -127,14 +133,21 @@ def import_workbook(source: BinaryIO | str, *, acting_user: User) -> ImportResul
         raise ValidationFailed(_("一次最多导入 %(max)s 行") % {"max": MAX_ROWS}, code="too_many_rows", field="file")
     result = ImportResult(rows=len(data))
     for number, row in data:
+
         def cell(index: int | None, row: list[Any] = row) -> Any:
             return row[index] if index is not None and index < len(row) else None
 
         region = cell(code_col)
         region = str(int(region)) if isinstance(region, float | int) else str(region or "").strip()
         payload = [
-            {"region": region, "year": cell(year_col), "item": code, "value": cell(index),
-             "source": cell(source_col), "note": cell(note_col) or ""}
+            {
+                "region": region,
+                "year": cell(year_col),
+                "item": code,
+                "value": cell(index),
+                "source": cell(source_col),
+                "note": cell(note_col) or "",
+            }
             for index, code in columns.items()
             if cell(index) not in (None, "")
         ]

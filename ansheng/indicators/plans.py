@@ -87,7 +87,9 @@ def read_plan_file(path: Path) -> Plan:
     except UnicodeDecodeError:
         raise PlanFileError(path, _("规划文件应为 UTF-8 编码的文本"), code="not_utf8") from None
     except OSError as exc:
-        raise PlanFileError(path, _("无法读取规划文件：%(error)s") % {"error": exc.strerror}, code="unreadable") from None
+        raise PlanFileError(
+            path, _("无法读取规划文件：%(error)s") % {"error": exc.strerror}, code="unreadable"
+        ) from None
     return parse_plan_text(text, path)
 
 
@@ -137,10 +139,15 @@ class _Registry:
                         problems.append(exc)
                         continue
                     if plan.code in plans:
-                        problems.append(PlanFileError(
-                            path, _("规划代码 %(code)s 与 %(other)s 重复，已忽略") % {
-                                "code": plan.code, "other": plans[plan.code].path.name},
-                            code="duplicate_code", field="code"))
+                        problems.append(
+                            PlanFileError(
+                                path,
+                                _("规划代码 %(code)s 与 %(other)s 重复，已忽略")
+                                % {"code": plan.code, "other": plans[plan.code].path.name},
+                                code="duplicate_code",
+                                field="code",
+                            )
+                        )
                         continue
                     plans[plan.code] = LoadedPlan(plan, path, shipped)
                 self._plans, self._problems, self._stamp = plans, problems, stamp

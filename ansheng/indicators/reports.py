@@ -94,8 +94,9 @@ def _totals(rows: QuerySet[Accident]) -> dict[str, Any]:
 
 
 def _compare(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
-    return {key: {"now": now[key], "before": before[key], "change": statistics.change(now[key], before[key])}
-            for key in now}
+    return {
+        key: {"now": now[key], "before": before[key], "change": statistics.change(now[key], before[key])} for key in now
+    }
 
 
 def _grouped(rows: QuerySet[Accident], key: str) -> dict[Any, dict[str, Any]]:
@@ -123,26 +124,39 @@ def build_report(user: Any, region: Region, period: Period) -> dict[str, Any]:
     grades = []
     g_now, g_ytd, g_before = _grouped(this, "grade"), _grouped(ytd, "grade"), _grouped(ytd_before, "grade")
     for level, key in Grade.KEYS.items():
-        grades.append({"grade": key, "now": g_now.get(level, {}), "ytd": g_ytd.get(level, {}),
-                       "before": g_before.get(level, {})})
+        grades.append(
+            {"grade": key, "now": g_now.get(level, {}), "ytd": g_ytd.get(level, {}), "before": g_before.get(level, {})}
+        )
     s_now, s_ytd, s_before = _grouped(this, "sector"), _grouped(ytd, "sector"), _grouped(ytd_before, "sector")
     sectors = [
-        {"sector": code, "label": str(Sector.label(code)), "now": s_now.get(code, {}), "ytd": s_ytd.get(code, {}),
-         "before": s_before.get(code, {}),
-         "change": statistics.change(s_ytd.get(code, {}).get("deaths", 0), s_before.get(code, {}).get("deaths", 0))}
-        for code in Sector.values() if code in s_now or code in s_ytd or code in s_before
+        {
+            "sector": code,
+            "label": str(Sector.label(code)),
+            "now": s_now.get(code, {}),
+            "ytd": s_ytd.get(code, {}),
+            "before": s_before.get(code, {}),
+            "change": statistics.change(s_ytd.get(code, {}).get("deaths", 0), s_before.get(code, {}).get("deaths", 0)),
+        }
+        for code in Sector.values()
+        if code in s_now or code in s_ytd or code in s_before
     ]
     c_now, c_ytd, c_before = _grouped(this, "county"), _grouped(ytd, "county"), _grouped(ytd_before, "county")
     counties = [
-        {"county": c.pk, "name": c.name, "now": c_now.get(c.pk, {}), "ytd": c_ytd.get(c.pk, {}),
-         "before": c_before.get(c.pk, {})}
+        {
+            "county": c.pk,
+            "name": c.name,
+            "now": c_now.get(c.pk, {}),
+            "ytd": c_ytd.get(c.pk, {}),
+            "before": c_before.get(c.pk, {}),
+        }
         for c in access.visible_regions(user).filter(code__startswith=division_prefix(region.pk)).order_by("code")
     ]
     visible = access.restrict(Accident.objects.exclude(status=Status.WITHDRAWN), user, "view", "accident").filter(
         county__code__startswith=division_prefix(region.pk), year=period.year, month__gte=first, month__lte=last
     )
-    serious = list(visible.filter(Q(grade__gte=2) | Q(large_risk=True)).select_related("county")
-                   .order_by("occurred_at"))
+    serious = list(
+        visible.filter(Q(grade__gte=2) | Q(large_risk=True)).select_related("county").order_by("occurred_at")
+    )
     late = visible.filter(Q(steps__late_seconds__gt=0) | Q(steps__state=StepState.NOT_REPORTED)).distinct().count()
     plan_rows = None
     plan = None
@@ -157,8 +171,8 @@ def build_report(user: Any, region: Region, period: Period) -> dict[str, Any]:
     return {
         "region": region,
         "period": period,
-        "title": _("%(region)s%(period)s生产安全事故统计%(kind)s") % {
-            "region": region.name, "period": period.title, "kind": period.kind_label},
+        "title": _("%(region)s%(period)s生产安全事故统计%(kind)s")
+        % {"region": region.name, "period": period.title, "kind": period.kind_label},
         "summary": summary,
         "summary_ytd": summary_ytd,
         "grades": grades,
@@ -205,8 +219,17 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         style_header(ws, ws.max_row)
         for key, label in FIGURE_LABELS:
             now, ytd = report["summary"][key], report["summary_ytd"][key]
-            ws.append([_(label), float(now["now"]), float(now["before"]), _pct(now["change"]), float(ytd["now"]),
-                       float(ytd["before"]), _pct(ytd["change"])])
+            ws.append(
+                [
+                    _(label),
+                    float(now["now"]),
+                    float(now["before"]),
+                    _pct(now["change"]),
+                    float(ytd["now"]),
+                    float(ytd["before"]),
+                    _pct(ytd["change"]),
+                ]
+            )
         ws.append([])
         ws.append([_("迟报或单位未报的事故"), report["late"]])
         ws.append([_("数字尚未核定（统计期内）的事故"), report["provisional"]])
@@ -223,34 +246,129 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         def cell(d: dict[str, Any], key: str) -> int:
             return int(d.get(key, 0) or 0)
 
-        table(_("分等级"), [_("等级"), _("本期起数"), _("本期死亡"), _("累计起数"), _("累计死亡"), _("去年累计起数"),
-                           _("去年累计死亡")],
-              [[g["grade"], cell(g["now"], "accidents"), cell(g["now"], "deaths"), cell(g["ytd"], "accidents"),
-                cell(g["ytd"], "deaths"), cell(g["before"], "accidents"), cell(g["before"], "deaths")]
-               for g in report["grades"]], [10, 10, 10, 10, 10, 12, 12])
-        table(_("分行业领域"), [_("行业领域"), _("本期起数"), _("本期死亡"), _("累计起数"), _("累计死亡"),
-                               _("去年累计死亡"), _("死亡同比")],
-              [[s["label"], cell(s["now"], "accidents"), cell(s["now"], "deaths"), cell(s["ytd"], "accidents"),
-                cell(s["ytd"], "deaths"), cell(s["before"], "deaths"), _pct(s["change"])] for s in report["sectors"]],
-              [30, 10, 10, 10, 10, 12, 10])
-        table(_("分区县"), [_("区县"), _("本期起数"), _("本期死亡"), _("累计起数"), _("累计死亡"), _("去年累计起数"),
-                           _("去年累计死亡")],
-              [[c["name"], cell(c["now"], "accidents"), cell(c["now"], "deaths"), cell(c["ytd"], "accidents"),
-                cell(c["ytd"], "deaths"), cell(c["before"], "accidents"), cell(c["before"], "deaths")]
-               for c in report["counties"]], [16, 10, 10, 10, 10, 12, 12])
-        table(_("较大以上及涉险事故"), [_("编号"), _("发生时间"), _("区县"), _("单位"), _("行业领域"), _("等级"),
-                                       _("死亡"), _("重伤"), _("较大涉险")],
-              [[a.number, timezone.localtime(a.occurred_at).strftime("%Y-%m-%d %H:%M"), a.county.name, a.unit_name,
-                str(a.get_sector_display()), Grade.KEYS[a.grade], a.stat("deaths"), a.stat("serious_injuries"),
-                _("是") if a.large_risk else ""] for a in report["serious"]], [22, 18, 12, 30, 18, 8, 8, 8, 10])
+        table(
+            _("分等级"),
+            [
+                _("等级"),
+                _("本期起数"),
+                _("本期死亡"),
+                _("累计起数"),
+                _("累计死亡"),
+                _("去年累计起数"),
+                _("去年累计死亡"),
+            ],
+            [
+                [
+                    g["grade"],
+                    cell(g["now"], "accidents"),
+                    cell(g["now"], "deaths"),
+                    cell(g["ytd"], "accidents"),
+                    cell(g["ytd"], "deaths"),
+                    cell(g["before"], "accidents"),
+                    cell(g["before"], "deaths"),
+                ]
+                for g in report["grades"]
+            ],
+            [10, 10, 10, 10, 10, 12, 12],
+        )
+        table(
+            _("分行业领域"),
+            [
+                _("行业领域"),
+                _("本期起数"),
+                _("本期死亡"),
+                _("累计起数"),
+                _("累计死亡"),
+                _("去年累计死亡"),
+                _("死亡同比"),
+            ],
+            [
+                [
+                    s["label"],
+                    cell(s["now"], "accidents"),
+                    cell(s["now"], "deaths"),
+                    cell(s["ytd"], "accidents"),
+                    cell(s["ytd"], "deaths"),
+                    cell(s["before"], "deaths"),
+                    _pct(s["change"]),
+                ]
+                for s in report["sectors"]
+            ],
+            [30, 10, 10, 10, 10, 12, 10],
+        )
+        table(
+            _("分区县"),
+            [
+                _("区县"),
+                _("本期起数"),
+                _("本期死亡"),
+                _("累计起数"),
+                _("累计死亡"),
+                _("去年累计起数"),
+                _("去年累计死亡"),
+            ],
+            [
+                [
+                    c["name"],
+                    cell(c["now"], "accidents"),
+                    cell(c["now"], "deaths"),
+                    cell(c["ytd"], "accidents"),
+                    cell(c["ytd"], "deaths"),
+                    cell(c["before"], "accidents"),
+                    cell(c["before"], "deaths"),
+                ]
+                for c in report["counties"]
+            ],
+            [16, 10, 10, 10, 10, 12, 12],
+        )
+        table(
+            _("较大以上及涉险事故"),
+            [
+                _("编号"),
+                _("发生时间"),
+                _("区县"),
+                _("单位"),
+                _("行业领域"),
+                _("等级"),
+                _("死亡"),
+                _("重伤"),
+                _("较大涉险"),
+            ],
+            [
+                [
+                    a.number,
+                    timezone.localtime(a.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                    a.county.name,
+                    a.unit_name,
+                    str(a.get_sector_display()),
+                    Grade.KEYS[a.grade],
+                    a.stat("deaths"),
+                    a.stat("serious_injuries"),
+                    _("是") if a.large_risk else "",
+                ]
+                for a in report["serious"]
+            ],
+            [22, 18, 12, 30, 18, 8, 8, 8, 10],
+        )
         if report["plan_rows"]:
-            table(_("规划指标"), [_("序号"), _("指标"), _("单位"), _("基期"), _("目标"), _("实际"), _("变化"),
-                                 _("状态")],
-                  [[r.indicator.no, r.indicator.name, r.indicator.unit, r.rounded(r.result.baseline),
-                    r.rounded(r.result.target), r.rounded(r.result.actual),
-                    _pct(float(r.result.change)) if r.result.change is not None else "—",
-                    str(STATUS_LABELS.get(r.result.status, r.result.status))] for r in report["plan_rows"]],
-                  [6, 40, 12, 10, 10, 10, 10, 10])
+            table(
+                _("规划指标"),
+                [_("序号"), _("指标"), _("单位"), _("基期"), _("目标"), _("实际"), _("变化"), _("状态")],
+                [
+                    [
+                        r.indicator.no,
+                        r.indicator.name,
+                        r.indicator.unit,
+                        r.rounded(r.result.baseline),
+                        r.rounded(r.result.target),
+                        r.rounded(r.result.actual),
+                        _pct(float(r.result.change)) if r.result.change is not None else "—",
+                        str(STATUS_LABELS.get(r.result.status, r.result.status)),
+                    ]
+                    for r in report["plan_rows"]
+                ],
+                [6, 40, 12, 10, 10, 10, 10, 10],
+            )
         buffer = io.BytesIO()
         wb.save(buffer)
         return buffer.getvalue()
@@ -268,8 +386,9 @@ STATUS_LABELS = {
 
 def report_html(report: dict[str, Any]) -> str:
     with translation.override("zh-hans"):
-        return render_to_string("indicators/report_pdf.html", {"r": report, "labels": FIGURE_LABELS,
-                                                                "status_labels": STATUS_LABELS})
+        return render_to_string(
+            "indicators/report_pdf.html", {"r": report, "labels": FIGURE_LABELS, "status_labels": STATUS_LABELS}
+        )
 
 
 def report_pdf(report: dict[str, Any]) -> bytes:

@@ -26,11 +26,13 @@ MAX_VALUE = Decimal("1e15")
 def _region(user: User, code: Any, field: str) -> Region:
     region = Region.objects.filter(pk=str(code or "").strip()).first()
     if region is None or region.level not in {"city", "county"}:
-        raise ValidationFailed(_("区划代码 %(code)s 不存在或不是市、县级") % {"code": code}, code="unknown_region",
-                               field=field)
+        raise ValidationFailed(
+            _("区划代码 %(code)s 不存在或不是市、县级") % {"code": code}, code="unknown_region", field=field
+        )
     if not access.scope_for(user).covers_region(region.pk):
-        raise ValidationFailed(_("区划 %(name)s 不在您的辖区内") % {"name": region.name},
-                               code="outside_jurisdiction", field=field)
+        raise ValidationFailed(
+            _("区划 %(name)s 不在您的辖区内") % {"name": region.name}, code="outside_jurisdiction", field=field
+        )
     return region
 
 
@@ -57,8 +59,9 @@ def _parse(user: User, row: Mapping[str, Any], index: int | None) -> dict[str, A
     except (TypeError, ValueError):
         year = 0
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationFailed(_("年份应在 %(a)s–%(b)s 之间") % {"a": MIN_YEAR, "b": MAX_YEAR}, code="invalid_year",
-                               field=f"{prefix}year")
+        raise ValidationFailed(
+            _("年份应在 %(a)s–%(b)s 之间") % {"a": MIN_YEAR, "b": MAX_YEAR}, code="invalid_year", field=f"{prefix}year"
+        )
     source = str(row.get("source") or "").strip()
     if not source:
         raise ValidationFailed(_("请注明数据来源（如：乐山市统计年鉴2016）"), code="required", field=f"{prefix}source")
@@ -90,8 +93,14 @@ def _check_parts(rows: list[dict[str, Any]]) -> None:
             if a is not None and b is not None and a > b:
                 raise ValidationFailed(
                     _("%(region)s %(year)s 年：%(part)s（%(a)s）大于%(whole)s（%(b)s）")
-                    % {"region": region, "year": year, "part": items()[part].name, "whole": items()[whole].name,
-                       "a": a, "b": b},
+                    % {
+                        "region": region,
+                        "year": year,
+                        "part": items()[part].name,
+                        "whole": items()[whole].name,
+                        "a": a,
+                        "b": b,
+                    },
                     code="part_exceeds_whole",
                     field="value",
                 )
@@ -122,28 +131,44 @@ def do_set_inputs(*, acting_user: User, rows: Iterable[Mapping[str, Any]]) -> li
             )
             before = snapshot(existing) if existing else None
             record = existing or StatInput(region=row["region"], year=row["year"], item=row["item"])
-            if existing and (existing.value, existing.source, existing.note) == (row["value"], row["source"],
-                                                                                  row["note"]):
+            if existing and (existing.value, existing.source, existing.note) == (
+                row["value"],
+                row["source"],
+                row["note"],
+            ):
                 saved.append(existing)
                 continue
             record.value, record.source, record.note = row["value"], row["source"], row["note"]
             record.updated_at = timezone.now()
             record.updated_by = acting_user
             record.save()
-            log_change(user=acting_user, action=ChangeAction.UPDATE if existing else ChangeAction.CREATE, obj=record,
-                       before=before, after=snapshot(record), region_code=record.region_id)
+            log_change(
+                user=acting_user,
+                action=ChangeAction.UPDATE if existing else ChangeAction.CREATE,
+                obj=record,
+                before=before,
+                after=snapshot(record),
+                region_code=record.region_id,
+            )
             saved.append(record)
     return saved
 
 
 def do_remove_input(*, acting_user: User, input_id: int) -> None:
     with transaction.atomic():
-        record = access.get_for(acting_user, StatInput.objects.select_for_update(), input_id, "change",
-                                "statistics_input")
+        record = access.get_for(
+            acting_user, StatInput.objects.select_for_update(), input_id, "change", "statistics_input"
+        )
         if record is None:  # pragma: no cover - get_for raises
             raise NotFound()
-        log_change(user=acting_user, action=ChangeAction.DELETE, obj=record, before=snapshot(record), after=None,
-                   region_code=record.region_id)
+        log_change(
+            user=acting_user,
+            action=ChangeAction.DELETE,
+            obj=record,
+            before=snapshot(record),
+            after=None,
+            region_code=record.region_id,
+        )
         record.delete()
 
 

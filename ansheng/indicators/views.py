@@ -73,19 +73,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     county_values: dict[str, list[dict[str, Any]]] = {}
     for row in result.rows:
         county_values[str(row.indicator.no)] = [
-            {"name": r.region.name, "code": r.region.pk, "value": r.rounded(r.result.actual),
-             "baseline": r.rounded(r.result.baseline), "status": r.result.status}
+            {
+                "name": r.region.name,
+                "code": r.region.pk,
+                "value": r.rounded(r.result.actual),
+                "baseline": r.rounded(r.result.baseline),
+                "status": r.result.status,
+            }
             for r in evaluate.by_county(request.user, result, row.indicator)
         ]
     chart = {
         "years": evaluate.plan_years(plan),
         "plan": {"start": plan.start, "end": plan.end, "baseline_year": plan.baseline_year},
         "indicators": [
-            {"no": c["data"]["no"], "name": c["data"]["name"], "unit": c["data"]["unit"],
-             "yearly": c["data"]["yearly"], "target": c["data"]["target"], "baseline": c["data"]["baseline"],
-             "compare": c["data"]["compare"], "status": c["data"]["status"],
-             "progress": None if c["progress"] is None else round(c["progress"] * 100, 1),
-             "bar": None if c["progress"] is None else max(-100.0, min(200.0, round(c["progress"] * 100, 1)))}
+            {
+                "no": c["data"]["no"],
+                "name": c["data"]["name"],
+                "unit": c["data"]["unit"],
+                "yearly": c["data"]["yearly"],
+                "target": c["data"]["target"],
+                "baseline": c["data"]["baseline"],
+                "compare": c["data"]["compare"],
+                "status": c["data"]["status"],
+                "progress": None if c["progress"] is None else round(c["progress"] * 100, 1),
+                "bar": None if c["progress"] is None else max(-100.0, min(200.0, round(c["progress"] * 100, 1))),
+            }
             for c in cards
         ],
         "counties": county_values,
@@ -129,16 +141,24 @@ def indicator_detail(request: HttpRequest, code: str, no: int) -> HttpResponse:
     row = result.row(no)
     years = evaluate.plan_years(plan)
     table = [
-        {"year": year, "numerator": row.numerators.get(year), "denominator": (row.denominators or {}).get(year),
-         "value": row.result.yearly.get(year),
-         "phase": "baseline" if year in plan.baseline_years or year == plan.baseline_year else "plan",
-         "future": year > result.as_of}
+        {
+            "year": year,
+            "numerator": row.numerators.get(year),
+            "denominator": (row.denominators or {}).get(year),
+            "value": row.result.yearly.get(year),
+            "phase": "baseline" if year in plan.baseline_years or year == plan.baseline_year else "plan",
+            "future": year > result.as_of,
+        }
         for year in years
     ]
     county_rows = [_card(r) for r in evaluate.by_county(request.user, result, indicator)]
     facts = evaluate.contributing(result, indicator, years)
-    by_id = {a.pk: a for a in access.restrict(Accident.objects.select_related("county"), request.user, "view",
-                                                "accident").filter(pk__in=[f.id for f in facts])}
+    by_id = {
+        a.pk: a
+        for a in access.restrict(Accident.objects.select_related("county"), request.user, "view", "accident").filter(
+            pk__in=[f.id for f in facts]
+        )
+    }
     drill = [{"fact": f, "accident": by_id.get(f.id)} for f in facts]
     if indicator.compare == "period_total":
         baseline_years = set(plan.baseline_years)
@@ -164,10 +184,14 @@ def indicator_detail(request: HttpRequest, code: str, no: int) -> HttpResponse:
         "denominator_places": _places(indicator.denominator),
         "inputs": evaluate.input_rows(result, indicator),
         "where": _describe(indicator.numerator),
-        "chart": {"years": years, "values": [row.rounded(row.result.yearly.get(y)) for y in years],
-                  "target": row.rounded(row.result.target), "baseline": row.rounded(row.result.baseline),
-                  "compare": indicator.compare,
-                  "counties": [{"name": c["row"].region.name, "value": c["data"]["actual"]} for c in county_rows]},
+        "chart": {
+            "years": years,
+            "values": [row.rounded(row.result.yearly.get(y)) for y in years],
+            "target": row.rounded(row.result.target),
+            "baseline": row.rounded(row.result.baseline),
+            "compare": indicator.compare,
+            "counties": [{"name": c["row"].region.name, "value": c["data"]["actual"]} for c in county_rows],
+        },
     }
     return render(request, "indicators/indicator.html", context)
 
@@ -207,18 +231,24 @@ def _describe(quantity: Any) -> str:
         parts.append(_("仅较大涉险事故") if where.large_risk else _("不含较大涉险事故"))
     from ansheng.domain.plans import ACCIDENT_MEASURES
 
-    return _("事故统计：%(what)s（%(where)s）") % {"what": ACCIDENT_MEASURES[quantity.accidents][0],
-                                                 "where": "，".join(parts)}
+    return _("事故统计：%(what)s（%(where)s）") % {
+        "what": ACCIDENT_MEASURES[quantity.accidents][0],
+        "where": "，".join(parts),
+    }
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     _require(request, "indicator")
-    return render(request, "indicators/plans.html", {
-        "plans": plans.all_plans(),
-        "problems": plans.problems(),
-        "plans_dir": getattr(settings, "PLANS_DIR", ""),
-    })
+    return render(
+        request,
+        "indicators/plans.html",
+        {
+            "plans": plans.all_plans(),
+            "problems": plans.problems(),
+            "plans_dir": getattr(settings, "PLANS_DIR", ""),
+        },
+    )
 
 
 # --- statistics inputs ------------------------------------------------------------------------------------------
@@ -259,23 +289,37 @@ def inputs_page(request: HttpRequest) -> HttpResponse:
                 summed = None if total is None else float(total)
             cells.append({"year": year, "row": row, "value": value, "summed": summed})
         grid.append({"item": item, "cells": cells})
-    return render(request, "indicators/inputs.html", {
-        "region": region, "regions": regions, "years": years, "grid": grid,
-        "can_change": access.can(request.user, "change", "statistics_input"),
-    })
+    return render(
+        request,
+        "indicators/inputs.html",
+        {
+            "region": region,
+            "regions": regions,
+            "years": years,
+            "grid": grid,
+            "can_change": access.can(request.user, "change", "statistics_input"),
+        },
+    )
 
 
 class InputsForm(forms.Form):
-    source = forms.CharField(label=gettext_lazy("数据来源"), max_length=200,
-                             help_text=gettext_lazy("如：乐山市统计年鉴2016；市公安局交警支队年报"))
+    source = forms.CharField(
+        label=gettext_lazy("数据来源"),
+        max_length=200,
+        help_text=gettext_lazy("如：乐山市统计年鉴2016；市公安局交警支队年报"),
+    )
     note = forms.CharField(label=gettext_lazy("备注"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for item in items().values():
             self.fields[item.code] = forms.DecimalField(
-                label=f"{item.name}（{item.unit}）" if item.unit else item.name, required=False, min_value=0,
-                decimal_places=item.decimals or 0, max_digits=20, help_text=item.help,
+                label=f"{item.name}（{item.unit}）" if item.unit else item.name,
+                required=False,
+                min_value=0,
+                decimal_places=item.decimals or 0,
+                max_digits=20,
+                help_text=item.help,
             )
 
 
@@ -294,9 +338,16 @@ def inputs_edit(request: HttpRequest, region_code: str, year: int) -> HttpRespon
     form = InputsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         rows = [
-            {"region": region.pk, "year": year, "item": code, "value": form.cleaned_data[code],
-             "source": form.cleaned_data["source"], "note": form.cleaned_data.get("note", "")}
-            for code in items() if form.cleaned_data.get(code) is not None
+            {
+                "region": region.pk,
+                "year": year,
+                "item": code,
+                "value": form.cleaned_data[code],
+                "source": form.cleaned_data["source"],
+                "note": form.cleaned_data.get("note", ""),
+            }
+            for code in items()
+            if form.cleaned_data.get(code) is not None
         ]
         try:
             services.do_set_inputs(acting_user=request.user, rows=rows)
@@ -305,11 +356,16 @@ def inputs_edit(request: HttpRequest, region_code: str, year: int) -> HttpRespon
                 field = (error.field or "").rsplit(".", 1)[-1]
                 form.add_error(None if field not in form.fields or field == "value" else field, str(error.message))
         else:
-            messages.success(request, _("已保存 %(region)s %(year)s 年统计基础数据") % {"region": region.name,
-                                                                                    "year": year})
+            messages.success(
+                request, _("已保存 %(region)s %(year)s 年统计基础数据") % {"region": region.name, "year": year}
+            )
             return redirect(f"{_url('indicators:inputs')}?region={region.pk}")
-    return render(request, "indicators/inputs_edit.html", {"form": form, "region": region, "year": year},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "indicators/inputs_edit.html",
+        {"form": form, "region": region, "year": year},
+        status=422 if form.errors else 200,
+    )
 
 
 def _url(name: str) -> str:
@@ -339,10 +395,13 @@ def inputs_import(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", str(exc.message))
             else:
                 if result.saved:
-                    messages.success(request, _("已导入 %(rows)s 行、%(values)s 个数值") % {
-                        "rows": result.saved, "values": result.values})
-    return render(request, "indicators/inputs_import.html", {"form": form, "result": result},
-                  status=422 if form.errors else 200)
+                    messages.success(
+                        request,
+                        _("已导入 %(rows)s 行、%(values)s 个数值") % {"rows": result.saved, "values": result.values},
+                    )
+    return render(
+        request, "indicators/inputs_import.html", {"form": form, "result": result}, status=422 if form.errors else 200
+    )
 
 
 @login_required
@@ -374,21 +433,31 @@ def _report(request: HttpRequest) -> dict[str, Any]:
     today = timezone.localdate()
     kind = request.GET.get("kind") or "monthly"
     default_number = {"monthly": today.month, "quarterly": (today.month - 1) // 3 + 1, "annual": 0}.get(kind, 0)
-    period = reports.period_from(kind, request.GET.get("year") or today.year, request.GET.get("number")
-                                 or default_number)
+    period = reports.period_from(
+        kind, request.GET.get("year") or today.year, request.GET.get("number") or default_number
+    )
     return reports.build_report(request.user, region, period)
 
 
 @login_required
 def reports_page(request: HttpRequest) -> HttpResponse:
     report = _report(request)
-    query = f"region={report['region'].pk}&kind={report['period'].kind}&year={report['period'].year}" \
-            f"&number={report['period'].number}"
-    return render(request, "indicators/reports.html", {
-        "r": report, "regions": statistics.region_choices(request.user), "query": query,
-        "labels": reports.FIGURE_LABELS, "status_labels": reports.STATUS_LABELS,
-        "years": list(range(timezone.localdate().year, timezone.localdate().year - 16, -1)),
-    })
+    query = (
+        f"region={report['region'].pk}&kind={report['period'].kind}&year={report['period'].year}"
+        f"&number={report['period'].number}"
+    )
+    return render(
+        request,
+        "indicators/reports.html",
+        {
+            "r": report,
+            "regions": statistics.region_choices(request.user),
+            "query": query,
+            "labels": reports.FIGURE_LABELS,
+            "status_labels": reports.STATUS_LABELS,
+            "years": list(range(timezone.localdate().year, timezone.localdate().year - 16, -1)),
+        },
+    )
 
 
 @login_required
@@ -434,6 +503,5 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
         "region": region,
         "as_of": result.as_of,
         "cards": cards,
-        "counts": [(STATUS[k][0], STATUS[k][1], sum(1 for c in cards if c["row"].result.status == k))
-                   for k in STATUS],
+        "counts": [(STATUS[k][0], STATUS[k][1], sum(1 for c in cards if c["row"].result.status == k)) for k in STATUS],
     }

@@ -30,8 +30,7 @@ def local(moment: dt.datetime) -> str:
 def test_report_countdown_correction_and_dashboard(world, page, login, live_server, settings, tmp_path):
     year = timezone.localdate().year
     settings.PLANS_DIR = tmp_path
-    (tmp_path / "browser.yaml").write_text(
-        PLAN.format(start=year, end=year + 4, b0=year - 5, b1=year - 1), "utf-8")
+    (tmp_path / "browser.yaml").write_text(PLAN.format(start=year, end=year + 4, b0=year - 5, b1=year - 1), "utf-8")
     now = timezone.now()
 
     # The enterprise reports its accident within the hour.
@@ -87,8 +86,13 @@ def test_a_county_supervisor_on_a_phone_sees_only_their_county(world, phone, log
     from ansheng.accidents.tests.factories import report
 
     now = timezone.now()
-    accident = report(world.users["ent_admin"], occurred=now - dt.timedelta(minutes=30),
-                      learned=now - dt.timedelta(minutes=25), now=now - dt.timedelta(minutes=20), deaths=1)
+    accident = report(
+        world.users["ent_admin"],
+        occurred=now - dt.timedelta(minutes=30),
+        learned=now - dt.timedelta(minutes=25),
+        now=now - dt.timedelta(minutes=20),
+        deaths=1,
+    )
     login(phone, "county_a")
     phone.goto(f"{live_server.url}/accidents/")
     expect(phone.get_by_test_id("accident-table")).not_to_contain_text(accident.number)

@@ -243,3 +243,9 @@ def test_statistics_per_year_with_grades_keyed_in_chinese(world, accident, api_c
     assert this["by_grade"] == {"一般": 1, "较大": 0, "重大": 0, "特别重大": 0}
     assert this["by_sector"] == {"chemicals": {"accidents": 1, "deaths": 1, "serious_injuries": 2}}
     assert this["provisional"] == 1 and "direct_loss_10k_yuan" in this
+
+
+def test_the_openapi_document_describes_the_new_routes(api_client):
+    paths = api_client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/accidents/statistics" in paths and "/api/v1/plans/{code}/indicators" in paths
+    assert "/api/v1/statistics/inputs" in paths

@@ -23,18 +23,28 @@ from ansheng.accidents.tests.factories import at
 from ansheng.indicators.services import do_set_inputs
 
 A, B, CITY = "511102", "511112", "511100"
-CATEGORY = {Sector.ROAD_TRAFFIC: "road_transport", Sector.COAL: "coal_mine", Sector.CONSTRUCTION: "construction",
-            Sector.CHEMICALS: "chem_production", Sector.INDUSTRY_TRADE: "machinery"}
+CATEGORY = {
+    Sector.ROAD_TRAFFIC: "road_transport",
+    Sector.COAL: "coal_mine",
+    Sector.CONSTRUCTION: "construction",
+    Sector.CHEMICALS: "chem_production",
+    Sector.INDUSTRY_TRADE: "machinery",
+}
 ACCIDENTS = [
-    (A, 2011, Sector.ROAD_TRAFFIC, 3, 0), (A, 2011, Sector.ROAD_TRAFFIC, 1, 0), (B, 2011, Sector.COAL, 1, 0),
+    (A, 2011, Sector.ROAD_TRAFFIC, 3, 0),
+    (A, 2011, Sector.ROAD_TRAFFIC, 1, 0),
+    (B, 2011, Sector.COAL, 1, 0),
     (B, 2012, Sector.CONSTRUCTION, 1, 0),
     (A, 2013, Sector.ROAD_TRAFFIC, 2, 0),
     (B, 2014, Sector.CHEMICALS, 4, 0),
-    (A, 2015, Sector.ROAD_TRAFFIC, 1, 0), (B, 2015, Sector.COAL, 1, 0), (A, 2015, Sector.CONSTRUCTION, 0, 1),
+    (A, 2015, Sector.ROAD_TRAFFIC, 1, 0),
+    (B, 2015, Sector.COAL, 1, 0),
+    (A, 2015, Sector.CONSTRUCTION, 0, 1),
     (A, 2016, Sector.ROAD_TRAFFIC, 1, 0),
     (B, 2017, Sector.COAL, 1, 0),
     (B, 2018, Sector.ROAD_TRAFFIC, 3, 0),
-    (A, 2020, Sector.ROAD_TRAFFIC, 1, 0), (B, 2020, Sector.INDUSTRY_TRADE, 1, 0),
+    (A, 2020, Sector.ROAD_TRAFFIC, 1, 0),
+    (B, 2020, Sector.INDUSTRY_TRADE, 1, 0),
 ]
 CITY_INPUTS = {
     2015: {"gdp": "1000", "employed_industrial": 50_000, "coal_output": 500_000, "motor_vehicles": 20_000},
@@ -42,29 +52,79 @@ CITY_INPUTS = {
 }
 # Occupational-health counts by county only: the city's are their sums.
 COUNTY_INPUTS = {
-    (A, 2015): {"oh_declare_due": 100, "oh_declared": 80, "oh_testing_due": 100, "oh_tested": 60,
-                "oh_exam_due": 600, "oh_examined": 420, "oh_training_due": 50, "oh_trained": 40},
-    (B, 2015): {"oh_declare_due": 100, "oh_declared": 70, "oh_testing_due": 100, "oh_tested": 60,
-                "oh_exam_due": 400, "oh_examined": 280, "oh_training_due": 50, "oh_trained": 40},
-    (A, 2020): {"oh_declare_due": 100, "oh_declared": 95, "oh_testing_due": 100, "oh_tested": 85,
-                "oh_exam_due": 600, "oh_examined": 560, "oh_training_due": 50, "oh_trained": 48},
-    (B, 2020): {"oh_declare_due": 100, "oh_declared": 90, "oh_testing_due": 100, "oh_tested": 80,
-                "oh_exam_due": 400, "oh_examined": 350, "oh_training_due": 50, "oh_trained": 47},
+    (A, 2015): {
+        "oh_declare_due": 100,
+        "oh_declared": 80,
+        "oh_testing_due": 100,
+        "oh_tested": 60,
+        "oh_exam_due": 600,
+        "oh_examined": 420,
+        "oh_training_due": 50,
+        "oh_trained": 40,
+    },
+    (B, 2015): {
+        "oh_declare_due": 100,
+        "oh_declared": 70,
+        "oh_testing_due": 100,
+        "oh_tested": 60,
+        "oh_exam_due": 400,
+        "oh_examined": 280,
+        "oh_training_due": 50,
+        "oh_trained": 40,
+    },
+    (A, 2020): {
+        "oh_declare_due": 100,
+        "oh_declared": 95,
+        "oh_testing_due": 100,
+        "oh_tested": 85,
+        "oh_exam_due": 600,
+        "oh_examined": 560,
+        "oh_training_due": 50,
+        "oh_trained": 48,
+    },
+    (B, 2020): {
+        "oh_declare_due": 100,
+        "oh_declared": 90,
+        "oh_testing_due": 100,
+        "oh_tested": 80,
+        "oh_exam_due": 400,
+        "oh_examined": 350,
+        "oh_training_due": 50,
+        "oh_trained": 47,
+    },
 }
 
 
 def load(world: Any) -> None:
     records = []
     for index, (county, year, sector, deaths, serious) in enumerate(ACCIDENTS):
-        records.append({
-            "county": county, "occurred_at": at(year, 1 + index % 12, 10, 9), "unit_name": f"单位{index}",
-            "category": CATEGORY[sector], "sector": sector, "place": "某地", "scene": "s", "course": "c",
-            "measures_taken": "m", "deaths": deaths, "serious_injuries": serious, "direct_loss": Decimal(10),
-        })
-    do_load_accident_history(acting_user=world.users["city_admin"], records=records, source_note="测试",
-                             now=at(2026, 1, 1))
-    rows = [{"region": CITY, "year": year, "item": item, "value": value, "source": "统计公报"}
-            for year, values in CITY_INPUTS.items() for item, value in values.items()]
-    rows += [{"region": county, "year": year, "item": item, "value": value, "source": "卫健局"}
-             for (county, year), values in COUNTY_INPUTS.items() for item, value in values.items()]
+        records.append(
+            {
+                "county": county,
+                "occurred_at": at(year, 1 + index % 12, 10, 9),
+                "unit_name": f"单位{index}",
+                "category": CATEGORY[sector],
+                "sector": sector,
+                "place": "某地",
+                "scene": "s",
+                "course": "c",
+                "measures_taken": "m",
+                "deaths": deaths,
+                "serious_injuries": serious,
+                "direct_loss": Decimal(10),
+            }
+        )
+    do_load_accident_history(
+        acting_user=world.users["city_admin"], records=records, source_note="测试", now=at(2026, 1, 1)
+    )
+    rows = [
+        {"region": CITY, "year": year, "item": item, "value": value, "source": "统计公报"}
+        for year, values in CITY_INPUTS.items()
+        for item, value in values.items()
+    ]
+    rows += [
+        {"region": county, "year": year, "item": item, "value": value, "source": "卫健局"}
+        for (county, year), values in COUNTY_INPUTS.items()
+        for item, value in values.items()
+    ]
     do_set_inputs(acting_user=world.users["city_admin"], rows=rows)

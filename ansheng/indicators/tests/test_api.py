@@ -31,8 +31,14 @@ def test_the_indicators_of_a_plan_for_the_city(loaded, api_client, bearer):
     assert (body["region"], body["as_of"], body["count"]) == ("511100", 2020, 12)
     first = body["items"][0]
     assert {k: first[k] for k in ("no", "name", "baseline", "target", "actual", "change", "attained")} == {
-        "no": 1, "name": "生产安全事故起数", "baseline": 9, "target": 8, "actual": 5, "change": -0.4444,
-        "attained": True}
+        "no": 1,
+        "name": "生产安全事故起数",
+        "baseline": 9,
+        "target": 8,
+        "actual": 5,
+        "change": -0.4444,
+        "attained": True,
+    }
     assert [item["no"] for item in body["items"]] == list(range(1, 13))
     assert [item["attained"] for item in body["items"]] == [True] * 5 + [False] + [True] * 3 + [False, True, True]
     assert body["items"][8]["baseline"] == 75.0 and body["items"][8]["actual"] == 92.5
@@ -81,18 +87,29 @@ def test_a_plan_definition(loaded, api_client, bearer):
 
 
 def put(api_client, bearer, user, rows):
-    return api_client.put("/api/v1/statistics/inputs", data=json.dumps({"rows": rows}),
-                          content_type="application/json", **bearer(user))
+    return api_client.put(
+        "/api/v1/statistics/inputs", data=json.dumps({"rows": rows}), content_type="application/json", **bearer(user)
+    )
 
 
 @pytest.mark.parametrize(
     ("persona", "region", "status"),
-    [("city", "511100", 200), ("county_a", "511102", 200), ("county_a", "511112", 422), ("inspector", "511100", 403),
-     ("expert", "511100", 403), ("ent_admin", "511112", 403)],
+    [
+        ("city", "511100", 200),
+        ("county_a", "511102", 200),
+        ("county_a", "511112", 422),
+        ("inspector", "511100", 403),
+        ("expert", "511100", 403),
+        ("ent_admin", "511112", 403),
+    ],
 )
 def test_setting_inputs(world, api_client, bearer, persona, region, status):
-    response = put(api_client, bearer, world.users[persona],
-                   [{"region": region, "year": 2025, "item": "motor_vehicles", "value": 1000, "source": "交警年报"}])
+    response = put(
+        api_client,
+        bearer,
+        world.users[persona],
+        [{"region": region, "year": 2025, "item": "motor_vehicles", "value": 1000, "source": "交警年报"}],
+    )
     assert response.status_code == status, response.content
     if status == 200:
         assert response.json()["items"][0]["item_name"] == "机动车保有量"
@@ -110,6 +127,10 @@ def test_reading_inputs_follows_the_jurisdiction(loaded, api_client, bearer):
 
 
 def test_a_malformed_row_is_a_422_with_its_field(world, api_client, bearer):
-    response = put(api_client, bearer, world.users["city"],
-                   [{"region": "511100", "year": 2025, "item": "gnp", "value": 1, "source": "x"}])
+    response = put(
+        api_client,
+        bearer,
+        world.users["city"],
+        [{"region": "511100", "year": 2025, "item": "gnp", "value": 1, "source": "x"}],
+    )
     assert response.status_code == 422 and response.json()["field"] == "rows[0].item"

@@ -47,11 +47,16 @@ def test_every_indicator_for_the_city(world, city):
 
 def test_the_answer_is_rounded_only_for_display(world, city):
     plan = plans.get_plan("leshan-2016-2020")
-    rows = {row.indicator.no: row.as_dict() for row in evaluate.evaluate_plan(world.users["city"], plan, city,
-                                                                               2020).rows}
+    rows = {
+        row.indicator.no: row.as_dict() for row in evaluate.evaluate_plan(world.users["city"], plan, city, 2020).rows
+    }
     assert (rows[1]["baseline"], rows[1]["target"], rows[1]["actual"], rows[1]["change"]) == (9, 8, 5, -0.4444)
-    assert (rows[5]["baseline"], rows[5]["target"], rows[5]["actual"], rows[5]["change"]) == (0.002, 0.001, 0.001,
-                                                                                              -0.375)
+    assert (rows[5]["baseline"], rows[5]["target"], rows[5]["actual"], rows[5]["change"]) == (
+        0.002,
+        0.001,
+        0.001,
+        -0.375,
+    )
     assert (rows[9]["baseline"], rows[9]["actual"], rows[9]["target"]) == (75.0, 92.5, 90.0)
     assert rows[6]["attained"] is False and rows[6]["status"] == "missed"
     assert rows[2]["yearly"]["2011"] == 5 and rows[2]["yearly"]["2019"] == 0
@@ -59,8 +64,7 @@ def test_the_answer_is_rounded_only_for_display(world, city):
 
 def test_while_the_period_runs(world, city):
     plan = plans.get_plan("leshan-2016-2020")
-    rows = {row.indicator.no: row.result for row in evaluate.evaluate_plan(world.users["city"], plan, city,
-                                                                            2018).rows}
+    rows = {row.indicator.no: row.result for row in evaluate.evaluate_plan(world.users["city"], plan, city, 2018).rows}
     # 2016–2018: 3 accidents, 5 deaths → at that pace 5 accidents and 25/3 deaths over five years.
     assert (rows[1].actual, rows[1].projection, rows[1].attained, rows[1].status) == (3, 5, None, "on_track")
     assert rows[2].projection == F(25, 3)
@@ -71,11 +75,15 @@ def test_while_the_period_runs(world, city):
 def test_by_county_where_the_data_allow(world, city):
     plan = plans.get_plan("leshan-2016-2020")
     result = evaluate.evaluate_plan(world.users["city"], plan, city, 2020)
-    counts = {row.region.pk: (row.result.baseline, row.result.actual)
-              for row in evaluate.by_county(world.users["city"], result, plan.indicator(1))}
+    counts = {
+        row.region.pk: (row.result.baseline, row.result.actual)
+        for row in evaluate.by_county(world.users["city"], result, plan.indicator(1))
+    }
     assert counts == {"511102": (5, 2), "511112": (4, 3)}
-    health = {row.region.pk: (row.result.baseline, row.result.actual, row.result.attained)
-              for row in evaluate.by_county(world.users["city"], result, plan.indicator(9))}
+    health = {
+        row.region.pk: (row.result.baseline, row.result.actual, row.result.attained)
+        for row in evaluate.by_county(world.users["city"], result, plan.indicator(9))
+    }
     assert health == {"511102": (80, 95, True), "511112": (70, 90, True)}
     # The counties have no GDP of their own in the fixture: no rate.
     gdp = evaluate.by_county(world.users["city"], result, plan.indicator(5))
@@ -94,7 +102,10 @@ def test_the_drill_down_names_the_accidents_behind_a_figure(world, city):
     result = evaluate.evaluate_plan(world.users["city"], plan, city, 2020)
     larger = evaluate.contributing(result, plan.indicator(3), range(2011, 2021))
     assert sorted((f.year, f.county, f.facts.sector) for f in larger) == [
-        (2011, "511102", "road_traffic"), (2014, "511112", "chemicals"), (2018, "511112", "road_traffic")]
+        (2011, "511102", "road_traffic"),
+        (2014, "511112", "chemicals"),
+        (2018, "511112", "road_traffic"),
+    ]
     deaths_2015 = evaluate.contributing(result, plan.indicator(2), [2015])
     assert len(deaths_2015) == 2  # the construction accident of 2015 had no death
     inputs = {(i["item"], i["year"]): i for i in evaluate.input_rows(result, plan.indicator(9))}

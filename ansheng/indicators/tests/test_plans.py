@@ -28,18 +28,34 @@ indicators:
 def test_the_shipped_plan_has_the_twelve_targets_of_its_first_column():
     plan = plans.get_plan("leshan-2016-2020")
     assert (plan.region, plan.start, plan.end, plan.baseline_start, plan.baseline_end, plan.baseline_year) == (
-        "511100", 2016, 2020, 2011, 2015, 2015)
+        "511100",
+        2016,
+        2020,
+        2011,
+        2015,
+        2015,
+    )
     targets = [(i.no, i.compare, i.target.kind, float(i.target.value)) for i in plan.indicators]
     assert targets == [
-        (1, "period_total", "reduce_by", 0.10), (2, "period_total", "reduce_by", 0.10),
-        (3, "period_total", "reduce_by", 0.15), (4, "period_total", "reduce_by", 0.15),
-        (5, "final_year", "reduce_by", 0.30), (6, "final_year", "reduce_by", 0.19),
-        (7, "final_year", "reduce_by", 0.15), (8, "final_year", "reduce_by", 0.06),
-        (9, "final_year", "at_least", 90.0), (10, "final_year", "at_least", 85.0),
-        (11, "final_year", "at_least", 90.0), (12, "final_year", "at_least", 95.0),
+        (1, "period_total", "reduce_by", 0.10),
+        (2, "period_total", "reduce_by", 0.10),
+        (3, "period_total", "reduce_by", 0.15),
+        (4, "period_total", "reduce_by", 0.15),
+        (5, "final_year", "reduce_by", 0.30),
+        (6, "final_year", "reduce_by", 0.19),
+        (7, "final_year", "reduce_by", 0.15),
+        (8, "final_year", "reduce_by", 0.06),
+        (9, "final_year", "at_least", 90.0),
+        (10, "final_year", "at_least", 85.0),
+        (11, "final_year", "at_least", 90.0),
+        (12, "final_year", "at_least", 95.0),
     ]
     assert [i.formula.name for i in plan.indicators[4:8]] == [
-        "gdp_death_rate", "industrial_death_rate", "coal_death_rate", "road_death_rate"]
+        "gdp_death_rate",
+        "industrial_death_rate",
+        "coal_death_rate",
+        "road_death_rate",
+    ]
     assert plan.indicator(3).numerator.where.min_grade == 2  # the documented reading of "一般以上"
 
 
@@ -49,12 +65,24 @@ def test_the_shipped_plan_has_the_twelve_targets_of_its_first_column():
         ("code: [unclosed\n", "yaml_syntax", None, "第 2 行"),
         (GOOD.replace("  - no: 1", "  - no: 1\n    colour: red"), "unknown_key", "indicators[0].colour", "不认识的键"),
         (GOOD.replace("reduce_by: 0.1", "reduce_by: 10"), "out_of_range", "indicators[0].target.reduce_by", "0.15"),
-        (GOOD.replace("{accidents: count}", "{accidents: count, where: {sectors: [mining]}}"), "unknown_sector",
-         "indicators[0].value.where.sectors[0]", "mining"),
-        (GOOD.replace("{accidents: count}", "{input: gnp}"), "unknown_input", "indicators[0].value.input",
-         "motor_vehicles"),
-        (GOOD.replace("{accidents: count}", "{accidents: count, where: {large_risk: yes}}"), "wrong_type",
-         "indicators[0].value.where.large_risk", "true 或 false"),
+        (
+            GOOD.replace("{accidents: count}", "{accidents: count, where: {sectors: [mining]}}"),
+            "unknown_sector",
+            "indicators[0].value.where.sectors[0]",
+            "mining",
+        ),
+        (
+            GOOD.replace("{accidents: count}", "{input: gnp}"),
+            "unknown_input",
+            "indicators[0].value.input",
+            "motor_vehicles",
+        ),
+        (
+            GOOD.replace("{accidents: count}", "{accidents: count, where: {large_risk: yes}}"),
+            "wrong_type",
+            "indicators[0].value.where.large_risk",
+            "true 或 false",
+        ),
         ("- just\n- a list\n", "wrong_type", "plan", "映射"),
         (GOOD.replace('region: "511100"', "region: 5111"), "invalid_region", "region", "6位"),
     ],
@@ -96,7 +124,9 @@ def test_a_plan_is_a_new_file(tmp_path, settings):
     assert codes == ["test-2026-2030", "leshan-2016-2020"]
     problems = {p.path.name: p.code for p in plans.problems()}
     assert problems == {"broken.yml": "invalid_target", "copy.yaml": "duplicate_code"} or problems == {
-        "broken.yml": "invalid_target", "next.yaml": "duplicate_code"}
+        "broken.yml": "invalid_target",
+        "next.yaml": "duplicate_code",
+    }
     assert plans.current_plan(2027).code == "test-2026-2030"
     assert plans.current_plan(2022).code == "leshan-2016-2020"
     assert plans.current_plan(2010).code in {"test-2026-2030", "leshan-2016-2020"}

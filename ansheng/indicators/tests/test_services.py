@@ -23,7 +23,11 @@ def row(**kw):
 
 def test_values_are_kept_with_their_source_and_logged(world):
     [saved] = do_set_inputs(acting_user=world.users["county_a"], rows=[row()])
-    assert (saved.value, saved.source, saved.updated_by) == (Decimal("123.45"), "市中区统计公报", world.users["county_a"])
+    assert (saved.value, saved.source, saved.updated_by) == (
+        Decimal("123.45"),
+        "市中区统计公报",
+        world.users["county_a"],
+    )
     do_set_inputs(acting_user=world.users["county_a"], rows=[row(value="130", source="修订")])
     saved.refresh_from_db()
     assert saved.value == Decimal("130.00") and saved.source == "修订"
@@ -84,7 +88,11 @@ def test_the_excel_round_trip_row_by_row(world):
     sheet = template.worksheets[0]
     headers = [c.value for c in sheet[1]]
     assert headers[:3] == ["区划代码", "区划名称", "年份"] and "地区生产总值（亿元）" in headers
-    gdp, vehicles, source = headers.index("地区生产总值（亿元）"), headers.index("机动车保有量（辆）"), headers.index("数据来源")
+    gdp, vehicles, source = (
+        headers.index("地区生产总值（亿元）"),
+        headers.index("机动车保有量（辆）"),
+        headers.index("数据来源"),
+    )
     sheet.cell(row=2, column=gdp + 1, value=1600)
     sheet.cell(row=2, column=source + 1, value="统计公报")
     sheet.cell(row=3, column=gdp + 1, value="很多")  # 511102: a bad value

@@ -32,9 +32,14 @@ def test_the_dashboard_reads_every_target(loaded, client_for):
 
 @pytest.mark.parametrize(
     ("persona", "url", "status"),
-    [("county_b", "/indicators/dashboard/?region=511112", 200), ("county_b", "/indicators/dashboard/?region=511102", 404),
-     ("inspector", "/indicators/dashboard/", 200), ("dept_transport", "/indicators/dashboard/", 404),
-     ("ent_admin", "/indicators/dashboard/", 404), ("public", "/indicators/dashboard/", 404)],
+    [
+        ("county_b", "/indicators/dashboard/?region=511112", 200),
+        ("county_b", "/indicators/dashboard/?region=511102", 404),
+        ("inspector", "/indicators/dashboard/", 200),
+        ("dept_transport", "/indicators/dashboard/", 404),
+        ("ent_admin", "/indicators/dashboard/", 404),
+        ("public", "/indicators/dashboard/", 404),
+    ],
 )
 def test_who_sees_the_dashboard(loaded, client_for, persona, url, status):
     assert client_for(loaded.users[persona]).get(url).status_code == status
@@ -71,8 +76,7 @@ def test_the_inputs_page_and_its_edit_form(loaded, client_for):
     response = client.post("/indicators/inputs/511102/2021/", {"source": "市中区统计公报", "gdp": "420.5"})
     assert response.status_code == 302
     assert StatInput.objects.get(region_id="511102", year=2021, item="gdp").source == "市中区统计公报"
-    refused = client.post("/indicators/inputs/511102/2021/", {"source": "x", "oh_declare_due": "1",
-                                                              "oh_declared": "2"})
+    refused = client.post("/indicators/inputs/511102/2021/", {"source": "x", "oh_declare_due": "1", "oh_declared": "2"})
     assert refused.status_code == 422
     assert client.get("/indicators/inputs/511112/2021/").status_code == 404
     assert client_for(loaded.users["inspector"]).get("/indicators/inputs/511102/2021/").status_code == 403
