@@ -153,9 +153,10 @@ def _domain(call: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _load(user: User, accident_id: Any, action: str) -> Accident:
-    return access.get_for(
-        user, Accident.objects.select_related("county", "enterprise"), accident_id, action, "accident", lock=True
-    )
+    """The accident, locked for this transaction. Only its own row is locked (``of=self``): the jurisdiction filter
+    joins the region table, whose row must not serialise every write in a county."""
+    locked = Accident.objects.select_for_update(of=("self",))
+    return access.get_for(user, locked, accident_id, action, "accident")
 
 
 def _transition(accident: Accident, action: str, now: dt.datetime) -> None:
