@@ -131,8 +131,10 @@ def _generic_rate(per: int) -> Formula:
 
 @dataclass(frozen=True)
 class AccidentFacts:
-    """What the indicators need to know of one accident in the statistics (its confirmed figures where the
-    window has closed). ``direct_loss`` is in 万元."""
+    """What the indicators need to know of an accident in the statistics (its confirmed figures where the window
+    has closed), or of ``count`` accidents alike in everything a filter looks at (sector, grade, deaths, serious
+    injuries, 较大涉险) — a city's register grouped so. ``deaths`` and ``serious_injuries`` are per accident;
+    ``missing``, ``minor_injuries`` and ``direct_loss`` (万元) are the totals of the ``count`` accidents."""
 
     sector: str
     grade: int
@@ -142,11 +144,14 @@ class AccidentFacts:
     minor_injuries: int = 0
     direct_loss: Fraction = Fraction(0)
     large_risk: bool = False
+    count: int = 1
 
     def measure(self, name: str) -> Fraction:
-        """The value of one :data:`ACCIDENT_MEASURES` entry for this accident (1 for ``count``)."""
+        """The total of one :data:`ACCIDENT_MEASURES` entry over these accidents (their number for ``count``)."""
         if name == "count":
-            return Fraction(1)
+            return Fraction(self.count)
+        if name in {"deaths", "serious_injuries"}:
+            return Fraction(getattr(self, name) * self.count)
         if name not in ACCIDENT_MEASURES:
             raise PlanError("unknown_measure", "measure", f"未知的统计量：{name}", f"unknown measure: {name}")
         return Fraction(getattr(self, name))

@@ -1,7 +1,7 @@
 """A plan's indicators for a region: the yearly quantities from the accident register and the statistics inputs,
 evaluated by the rules library (``ansheng.domain.plans.evaluate``, with the formulas of ``domain.indicators``).
 
-Accident quantities count the accidents in the statistics (``accidents.statistics.facts``) that pass the
+Accident quantities count the accidents in the statistics (``accidents.statistics.fact_groups``) that pass the
 indicator's filter. Inputs are the region's own values; a city without its own value for a year takes the sum of
 its counties' when every county has one and the item adds up (``additive`` in the catalogue).
 """
@@ -18,7 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from ansheng.accidents import statistics
-from ansheng.accidents.statistics import Fact
+from ansheng.accidents.statistics import Fact, FactGroup
 from ansheng.core import access
 from ansheng.core.models import Region
 from ansheng.core.models.regions import division_prefix
@@ -73,16 +73,16 @@ def load_inputs(region_codes: Iterable[str], codes: Iterable[str], years: Iterab
     return inputs
 
 
-def _accident_series(quantity: Quantity, facts: list[Fact], years: Iterable[int]) -> Series:
+def _accident_series(quantity: Quantity, groups: list[FactGroup], years: Iterable[int]) -> Series:
     by_year: dict[int, list[Any]] = defaultdict(list)
-    for fact in facts:
-        by_year[fact.year].append(fact.facts)
+    for group in groups:
+        by_year[group.year].append(group.facts)
     return {year: accident_total(quantity, by_year.get(year, [])) for year in years}
 
 
 def quantity_series(
     quantity: Quantity | None,
-    facts: list[Fact],
+    facts: list[FactGroup],
     inputs: Inputs,
     region: Region,
     counties: list[Region],
@@ -194,8 +194,18 @@ class Evaluation:
     as_of: int
     rows: list[Row]
     counties: list[Region]
-    facts: list[Fact]
+    groups: list[FactGroup]
     inputs: Inputs
+    user: Any = None
+    _by_county: dict[str, list[FactGroup]] | None = None
+
+    def county_groups(self, county: str) -> list[FactGroup]:
+        if self._by_county is None:
+            split: dict[str, list[FactGroup]] = defaultdict(list)
+            for group in self.groups:
+                split[group.county].append(group)
+            self._by_county = split
+        return self._by_county.get(county, [])
 
     def row(self, no: int) -> Row:
         return next(r for r in self.rows if r.indicator.no == no)
@@ -221,10 +231,10 @@ def evaluate_plan(user: Any, plan: Plan, region: Region, as_of: int | None = Non
     as_of = default_as_of(plan) if as_of is None else as_of
     years = plan_years(plan)
     counties = counties_of(user, region)
-    all_facts = statistics.facts(user, region, years)
+    groups = statistics.fact_groups(user, region, years)
     inputs = load_inputs([region.pk, *(c.pk for c in counties)], _input_codes(plan), years)
-    rows = [_row(plan, indicator, region, counties, all_facts, inputs, years, as_of) for indicator in plan.indicators]
-    return Evaluation(plan, region, as_of, rows, counties, all_facts, inputs)
+    rows = [_row(plan, indicator, region, counties, groups, inputs, years, as_of) for indicator in plan.indicators]
+    return Evaluation(plan, region, as_of, rows, counties, groups, inputs, user)
 
 
 def _row(
@@ -232,7 +242,7 @@ def _row(
     indicator: Indicator,
     region: Region,
     counties: list[Region],
-    facts: list[Fact],
+    facts: list[FactGroup],
     inputs: Inputs,
     years: list[int],
     as_of: int,
@@ -250,8 +260,8 @@ def by_county(user: Any, evaluation: Evaluation, indicator: Indicator) -> list[R
     years = plan_years(evaluation.plan)
     rows = []
     for county in evaluation.counties:
-        facts = [f for f in evaluation.facts if f.county == county.pk]
-        rows.append(_row(evaluation.plan, indicator, county, [], facts, evaluation.inputs, years, evaluation.as_of))
+        groups = evaluation.county_groups(county.pk)
+        rows.append(_row(evaluation.plan, indicator, county, [], groups, evaluation.inputs, years, evaluation.as_of))
     return rows
 
 
@@ -261,9 +271,11 @@ def contributing(
     """The accidents behind an indicator's accident quantity over ``years`` (its drill-down)."""
     wanted = set(years)
     quantities = [q for q in (indicator.numerator, indicator.denominator) if q is not None and q.is_accidents]
+    if not quantities:
+        return []
     return [
         fact
-        for fact in evaluation.facts
+        for fact in statistics.facts(evaluation.user, evaluation.region, wanted)
         if fact.year in wanted
         and (county is None or fact.county == county)
         and any(

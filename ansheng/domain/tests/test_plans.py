@@ -401,6 +401,12 @@ def test_filters_match_by_sector_grade_deaths_and_large_risk() -> None:
     assert AccidentFilter(large_risk=True).matches(MINE) and not AccidentFilter(large_risk=True).matches(ROAD)
 
 
+def test_accidents_alike_count_together() -> None:
+    group = AccidentFacts("road_traffic", 1, deaths=1, serious_injuries=2, minor_injuries=5, count=4)
+    assert [group.measure(m) for m in ("count", "deaths", "serious_injuries", "minor_injuries")] == [4, 4, 8, 5]
+    assert accident_total(Quantity(accidents="deaths", where=AccidentFilter(min_deaths=1)), [group, MINE]) == 4
+
+
 def test_accident_totals_by_measure() -> None:
     facts = [ROAD, ROAD_LARGER, MINE]
     assert accident_total(Quantity(accidents="count"), facts) == 3
