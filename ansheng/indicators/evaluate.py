@@ -104,6 +104,7 @@ class Row:
     region: Region
     numerators: Series
     denominators: Series | None
+    as_of: int | None = None
 
     def rounded(self, value: Fraction | None) -> float | int | None:
         if value is None:
@@ -182,7 +183,12 @@ class Row:
             "on_track": r.on_track,
             "status": r.status,
             "final": r.final,
-            "yearly": {str(year): self.rounded(value) for year, value in sorted(r.yearly.items())},
+            # The years up to the evaluation's year: an evaluation "as of 2018" knows nothing of 2019.
+            "yearly": {
+                str(year): self.rounded(value)
+                for year, value in sorted(r.yearly.items())
+                if self.as_of is None or year <= self.as_of
+            },
             "missing": list(r.missing),
         }
 
@@ -250,7 +256,7 @@ def _row(
     numerators = quantity_series(indicator.numerator, facts, inputs, region, counties, years) or {}
     denominators = quantity_series(indicator.denominator, facts, inputs, region, counties, years)
     result = evaluate(plan, indicator, numerators, denominators, as_of=as_of)
-    return Row(indicator, result, region, numerators, denominators)
+    return Row(indicator, result, region, numerators, denominators, as_of)
 
 
 def by_county(user: Any, evaluation: Evaluation, indicator: Indicator) -> list[Row]:

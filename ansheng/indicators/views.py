@@ -140,17 +140,19 @@ def indicator_detail(request: HttpRequest, code: str, no: int) -> HttpResponse:
     result = evaluate.evaluate_plan(request.user, plan, region, as_of)
     row = result.row(no)
     years = evaluate.plan_years(plan)
-    table = [
-        {
-            "year": year,
-            "numerator": row.numerators.get(year),
-            "denominator": (row.denominators or {}).get(year),
-            "value": row.result.yearly.get(year),
-            "phase": "baseline" if year in plan.baseline_years or year == plan.baseline_year else "plan",
-            "future": year > result.as_of,
-        }
-        for year in years
-    ]
+    table = []
+    for year in years:
+        future = year > result.as_of  # "as of" a year: the later years are not known yet
+        table.append(
+            {
+                "year": year,
+                "numerator": None if future else row.numerators.get(year),
+                "denominator": None if future else (row.denominators or {}).get(year),
+                "value": None if future else row.result.yearly.get(year),
+                "phase": "baseline" if year in plan.baseline_years or year == plan.baseline_year else "plan",
+                "future": future,
+            }
+        )
     county_rows = [_card(r) for r in evaluate.by_county(request.user, result, indicator)]
     facts = evaluate.contributing(result, indicator, years)
     by_id = {
@@ -186,7 +188,7 @@ def indicator_detail(request: HttpRequest, code: str, no: int) -> HttpResponse:
         "where": _describe(indicator.numerator),
         "chart": {
             "years": years,
-            "values": [row.rounded(row.result.yearly.get(y)) for y in years],
+            "values": [row.rounded(row.result.yearly.get(y)) if y <= result.as_of else None for y in years],
             "target": row.rounded(row.result.target),
             "baseline": row.rounded(row.result.baseline),
             "compare": indicator.compare,

@@ -144,3 +144,19 @@ def test_the_home_panel(loaded, client_for):
     html = client_for(loaded.users["city"]).get("/").content.decode()
     assert 'data-testid="indicator-panel"' in html
     assert 'data-testid="indicator-panel"' not in client_for(loaded.users["ent_admin"]).get("/").content.decode()
+
+
+def test_the_pages_render_in_english(loaded, client_for):
+    client = client_for(loaded.users["city"])
+    client.cookies["ansheng_language"] = "en"
+    for url in [
+        "/indicators/dashboard/",
+        "/indicators/plans/leshan-2016-2020/6/",
+        "/indicators/reports/?kind=annual&year=2020",
+        "/indicators/inputs/",
+        "/accidents/",
+        "/accidents/statistics/?from=2011&to=2020",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'lang="en"' in response.content.decode()
