@@ -5,11 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from ansheng.cli import main
 from ansheng.core.errors import NotFound
 from ansheng.indicators import plans
 from ansheng.indicators.plans import PlanFileError, parse_plan_text, read_plan_file
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    with translation.override("zh-hans"):
+        yield
+
 
 GOOD = """\
 code: test-2026-2030

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from ansheng.indicators.models import StatInput
@@ -157,6 +158,7 @@ def test_the_pages_render_in_english(loaded, client_for):
         "/accidents/",
         "/accidents/statistics/?from=2011&to=2020",
     ]:
-        response = client.get(url)
+        with translation.override("en"):  # the middleware activates English; do not leave it to later tests
+            response = client.get(url)
         assert response.status_code == 200, url
         assert 'lang="en"' in response.content.decode()
