@@ -761,9 +761,25 @@ def evaluate(
 
 def accident_total(quantity: Quantity, accidents: Sequence[AccidentFacts]) -> Fraction:
     """The quantity over the accidents that pass its filter (0 when none does)."""
-    if quantity.accidents is None:
+    name = quantity.accidents
+    if name is None:
         raise PlanError("not_accidents", "quantity", "此数量不来自事故统计", "this quantity is not an accident count")
-    return sum((a.measure(quantity.accidents) for a in accidents if quantity.where.matches(a)), Fraction(0))
+    where = quantity.where
+    if name == "direct_loss":
+        return sum((a.direct_loss for a in accidents if where.matches(a)), Fraction(0))
+    if name not in ACCIDENT_MEASURES:
+        raise PlanError("unknown_measure", "measure", f"未知的统计量：{name}", f"unknown measure: {name}")
+    # People are whole numbers: add them as integers (a city's register is thousands of groups).
+    total = 0
+    for a in accidents:
+        if where.matches(a):
+            if name == "count":
+                total += a.count
+            elif name in {"deaths", "serious_injuries"}:
+                total += getattr(a, name) * a.count
+            else:
+                total += getattr(a, name)
+    return Fraction(total)
 
 
 def _opt(value: YearValue) -> Fraction | None:

@@ -23,7 +23,15 @@ from ansheng.core import access
 from ansheng.core.models import Region
 from ansheng.core.models.regions import division_prefix
 from ansheng.domain.indicators import display
-from ansheng.domain.plans import Indicator, IndicatorResult, Plan, Quantity, accident_total, evaluate
+from ansheng.domain.plans import (
+    AccidentFacts,
+    Indicator,
+    IndicatorResult,
+    Plan,
+    Quantity,
+    accident_total,
+    evaluate,
+)
 from ansheng.indicators.catalogue import items
 from ansheng.indicators.models import StatInput
 
@@ -73,16 +81,24 @@ def load_inputs(region_codes: Iterable[str], codes: Iterable[str], years: Iterab
     return inputs
 
 
-def _accident_series(quantity: Quantity, groups: list[FactGroup], years: Iterable[int]) -> Series:
-    by_year: dict[int, list[Any]] = defaultdict(list)
+ByYear = dict[int, list[AccidentFacts]]
+
+
+def by_year(groups: Iterable[FactGroup]) -> ByYear:
+    """The groups' facts by year (done once per evaluation, not once per indicator)."""
+    split: ByYear = defaultdict(list)
     for group in groups:
-        by_year[group.year].append(group.facts)
-    return {year: accident_total(quantity, by_year.get(year, [])) for year in years}
+        split[group.year].append(group.facts)
+    return split
+
+
+def _accident_series(quantity: Quantity, facts: ByYear, years: Iterable[int]) -> Series:
+    return {year: accident_total(quantity, facts.get(year, [])) for year in years}
 
 
 def quantity_series(
     quantity: Quantity | None,
-    facts: list[FactGroup],
+    facts: ByYear,
     inputs: Inputs,
     region: Region,
     counties: list[Region],
@@ -203,15 +219,15 @@ class Evaluation:
     groups: list[FactGroup]
     inputs: Inputs
     user: Any = None
-    _by_county: dict[str, list[FactGroup]] | None = None
+    _by_county: dict[str, ByYear] | None = None
 
-    def county_groups(self, county: str) -> list[FactGroup]:
+    def county_facts(self, county: str) -> ByYear:
         if self._by_county is None:
             split: dict[str, list[FactGroup]] = defaultdict(list)
             for group in self.groups:
                 split[group.county].append(group)
-            self._by_county = split
-        return self._by_county.get(county, [])
+            self._by_county = {code: by_year(groups) for code, groups in split.items()}
+        return self._by_county.get(county, {})
 
     def row(self, no: int) -> Row:
         return next(r for r in self.rows if r.indicator.no == no)
@@ -239,7 +255,8 @@ def evaluate_plan(user: Any, plan: Plan, region: Region, as_of: int | None = Non
     counties = counties_of(user, region)
     groups = statistics.fact_groups(user, region, years)
     inputs = load_inputs([region.pk, *(c.pk for c in counties)], _input_codes(plan), years)
-    rows = [_row(plan, indicator, region, counties, groups, inputs, years, as_of) for indicator in plan.indicators]
+    facts = by_year(groups)
+    rows = [_row(plan, indicator, region, counties, facts, inputs, years, as_of) for indicator in plan.indicators]
     return Evaluation(plan, region, as_of, rows, counties, groups, inputs, user)
 
 
@@ -248,7 +265,7 @@ def _row(
     indicator: Indicator,
     region: Region,
     counties: list[Region],
-    facts: list[FactGroup],
+    facts: ByYear,
     inputs: Inputs,
     years: list[int],
     as_of: int,
@@ -266,8 +283,8 @@ def by_county(user: Any, evaluation: Evaluation, indicator: Indicator) -> list[R
     years = plan_years(evaluation.plan)
     rows = []
     for county in evaluation.counties:
-        groups = evaluation.county_groups(county.pk)
-        rows.append(_row(evaluation.plan, indicator, county, [], groups, evaluation.inputs, years, evaluation.as_of))
+        facts = evaluation.county_facts(county.pk)
+        rows.append(_row(evaluation.plan, indicator, county, [], facts, evaluation.inputs, years, evaluation.as_of))
     return rows
 
 

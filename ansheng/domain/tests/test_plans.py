@@ -419,6 +419,11 @@ def test_accident_totals_by_measure() -> None:
         accident_total(Quantity(input="gdp"), facts)
     assert caught.value.code == "not_accidents"
     with pytest.raises(PlanError) as caught:
+        accident_total(Quantity(accidents="injuries"), facts)
+    assert caught.value.code == "unknown_measure"
+    assert accident_total(Quantity(accidents="serious_injuries"), facts) == 3
+    assert accident_total(Quantity(accidents="minor_injuries"), facts) == 2
+    with pytest.raises(PlanError) as caught:
         ROAD.measure("injuries")
     assert caught.value.code == "unknown_measure"
 
