@@ -257,45 +257,54 @@ class FactGroup:
     facts: AccidentFacts
 
 
-def fact_groups(user: Any, region: Region, years: Iterable[int]) -> list[FactGroup]:
+def fact_groups(
+    user: Any,
+    region: Region,
+    years: Iterable[int],
+    measures: Iterable[str] = ("missing", "minor_injuries", "direct_loss"),
+) -> list[FactGroup]:
     """The accidents in the statistics of ``region`` over ``years``, grouped by year, county, sector, grade, deaths,
-    serious injuries and 较大涉险 (what a filter can look at) with their numbers and totals: a city's decade of
-    accidents is a few thousand groups however many accidents it holds."""
+    serious injuries and 较大涉险 (what a filter can look at) with their numbers and the totals of ``measures``: a
+    city's decade of accidents is a few thousand groups however many accidents it holds. Totals no indicator asks
+    for are not computed."""
     wanted = sorted(set(years))
     if not wanted:
         return []
+    totals = {
+        name: Sum(stat_expr(name)) for name in ("missing", "minor_injuries", "direct_loss") if name in set(measures)
+    }
+    keys = ("year", "county_id", "sector", "grade", "s_deaths", "s_serious", "large_risk")
     rows = (
         counted(user, region)
         .filter(year__gte=wanted[0], year__lte=wanted[-1])
         .annotate(s_deaths=stat_expr("deaths"), s_serious=stat_expr("serious_injuries"))
-        .values("year", "county_id", "sector", "grade", "s_deaths", "s_serious", "large_risk")
-        .annotate(
-            n=Count("id"),
-            missing=Sum(stat_expr("missing")),
-            minor=Sum(stat_expr("minor_injuries")),
-            loss=Sum(stat_expr("direct_loss")),
-        )
+        .values(*keys)
+        .annotate(n=Count("id"), **{f"t_{name}": total for name, total in totals.items()})
         .order_by()
+        .values_list(*keys, "n", *(f"t_{name}" for name in totals))
     )
-    return [
-        FactGroup(
-            row["year"],
-            row["county_id"],
-            AccidentFacts(
-                sector=row["sector"],
-                grade=row["grade"],
-                deaths=row["s_deaths"],
-                missing=row["missing"] or 0,
-                serious_injuries=row["s_serious"],
-                minor_injuries=row["minor"] or 0,
-                direct_loss=Fraction(row["loss"] or 0),
-                large_risk=row["large_risk"],
-                count=row["n"],
-            ),
+    names = list(totals)
+    result = []
+    for year, county, sector, grade, deaths, serious, large_risk, count, *sums in rows:
+        extra = dict(zip(names, sums, strict=True))
+        result.append(
+            FactGroup(
+                year,
+                county,
+                AccidentFacts(
+                    sector=sector,
+                    grade=grade,
+                    deaths=deaths,
+                    serious_injuries=serious,
+                    large_risk=large_risk,
+                    count=count,
+                    missing=extra.get("missing") or 0,
+                    minor_injuries=extra.get("minor_injuries") or 0,
+                    direct_loss=Fraction(extra.get("direct_loss") or 0),
+                ),
+            )
         )
-        for row in rows
-        if row["year"] in wanted
-    ]
+    return result
 
 
 def change(current: float | int | Decimal, previous: float | int | Decimal) -> float | None:

@@ -253,7 +253,13 @@ def evaluate_plan(user: Any, plan: Plan, region: Region, as_of: int | None = Non
     as_of = default_as_of(plan) if as_of is None else as_of
     years = plan_years(plan)
     counties = counties_of(user, region)
-    groups = statistics.fact_groups(user, region, years)
+    measures = {
+        str(q.accidents)
+        for indicator in plan.indicators
+        for q in (indicator.numerator, indicator.denominator)
+        if q is not None and q.is_accidents
+    }
+    groups = statistics.fact_groups(user, region, years, measures)
     inputs = load_inputs([region.pk, *(c.pk for c in counties)], _input_codes(plan), years)
     facts = by_year(groups)
     rows = [_row(plan, indicator, region, counties, facts, inputs, years, as_of) for indicator in plan.indicators]
