@@ -170,6 +170,19 @@ MQTT_TOPIC_PREFIX = env.str("MQTT_TOPIC_PREFIX", "ansheng")
 WORKERS_IN_PROCESS = env.bool("ANSHENG_WORKERS_IN_PROCESS", True)
 
 EXPIRY_WARNING_DAYS = env.int("ANSHENG_EXPIRY_WARNING_DAYS", 90, minimum=1)
+
+# Accidents and plans (docs/accidents-and-indicators.md). [U] An accident without casualties whose direct loss is
+# below this many yuan stays out of the statistics; unset: the rules library's default (1 000 000 yuan).
+ACCIDENT_STATISTICS_CUTOFF_YUAN = (
+    env.int("ANSHENG_ACCIDENT_STATISTICS_CUTOFF_YUAN", 0, minimum=0)
+    if env.str("ANSHENG_ACCIDENT_STATISTICS_CUTOFF_YUAN")
+    else None
+)
+# [U] Day counts (30-day re-count window, 60-day investigation) exclude the day of the accident (民法典 第二百零一条);
+# true counts it as day 1.
+ACCIDENT_COUNT_FIRST_DAY = env.bool("ANSHENG_ACCIDENT_COUNT_FIRST_DAY", False)
+# Plan files (YAML) beside the shipped ones: a new five-year plan or another city is a file here.
+PLANS_DIR = env.path("ANSHENG_PLANS_DIR", DATA_DIR / "plans")
 CITY_CODE = env.str("ANSHENG_CITY_CODE", "511100")
 
 MAP_TILE_URL = env.str("ANSHENG_MAP_TILE_URL")

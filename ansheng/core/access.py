@@ -172,7 +172,11 @@ def scope_q(model: type[models.Model], scope: Scope) -> Q | None:
     # An industry department sees, within its region, the enterprises in the sectors it regulates and those that
     # name it among their regulating departments, and what belongs to them.
     if scoping.enterprise is not None:
-        return region_q & Q(**{scoping.enterprise + "__in": department_enterprises(scope)})
+        q = Q(**{scoping.enterprise + "__in": department_enterprises(scope)})
+        if scoping.category is not None:
+            # A record tied to no registered enterprise (a road accident of private vehicles) goes by its category.
+            q |= Q(**{scoping.enterprise + "__isnull": True, scoping.category + "__in": sorted(scope.sectors)})
+        return region_q & q
     if scoping.category is not None:
         return region_q & Q(**{scoping.category + "__in": sorted(scope.sectors)})
     return Q(pk__in=[])

@@ -1,0 +1,64 @@
+"""The accident figures of the command dashboard: this year to date against the same period of last year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from ansheng.accidents import clock, statistics
+from ansheng.accidents.choices import Grade, Status
+from ansheng.accidents.models import Accident
+from ansheng.core import access
+from ansheng.core.errors import AnshengError
+
+
+def _period(user: Any, region: Any, year: int, until_month: int, until_day: int) -> dict[str, Any]:
+    import datetime as dt
+
+    rows = statistics.counted(user, region).filter(year=year)
+    last = dt.date(year, until_month, min(until_day, 28 if until_month == 2 else until_day))
+    rows = rows.filter(occurred_at__date__lte=last)
+    from django.db.models import Count, Sum
+
+    totals = rows.aggregate(
+        accidents=Count("id"),
+        deaths=Sum(statistics.stat_expr("deaths")),
+        serious_injuries=Sum(statistics.stat_expr("serious_injuries")),
+        direct_loss=Sum(statistics.stat_expr("direct_loss")),
+    )
+    by_grade = dict.fromkeys(Grade.KEYS.values(), 0)
+    for group in rows.values("grade").annotate(n=Count("id")):
+        by_grade[Grade.KEYS[group["grade"]]] = group["n"]
+    return {
+        "year": year,
+        "until": last.isoformat(),
+        "accidents": totals["accidents"] or 0,
+        "deaths": totals["deaths"] or 0,
+        "serious_injuries": totals["serious_injuries"] or 0,
+        "direct_loss_10k_yuan": float(totals["direct_loss"] or 0),
+        "by_grade": by_grade,
+    }
+
+
+def accident_source(user: Any, region_code: str | None) -> dict[str, Any]:
+    """This year to date and the same period of last year (同比), open reporting links and overdue ones."""
+    try:
+        region = statistics.region_for(user, region_code or getattr(settings, "CITY_CODE", "511100"), noun="accident")
+    except AnshengError:
+        return {}
+    today = timezone.localdate()
+    this = _period(user, region, today.year, today.month, today.day)
+    last = _period(user, region, today.year - 1, today.month, today.day)
+    open_rows = access.restrict(Accident.objects.filter(status__in=Status.OPEN), user, "view", "accident")
+    pending = clock.pending_steps(user, limit=50) if access.can(user, "record_step", "accident") else []
+    return {
+        "region": region.pk,
+        "this_year": this,
+        "last_year": last,
+        "change": {key: statistics.change(this[key], last[key]) for key in ("accidents", "deaths", "serious_injuries")},
+        "open": open_rows.filter(county__code__startswith=region.prefix).count(),
+        "pending_reports": len(pending),
+        "overdue_reports": sum(1 for p in pending if p["countdown"].overdue),
+    }

@@ -1,0 +1,11 @@
+from ansheng.accidents.models.accidents import (
+    Accident,
+    FigureChange,
+    FollowUp,
+    Investigation,
+    Measure,
+    ReportStep,
+    Responsibility,
+)
+
+__all__ = ["Accident", "FigureChange", "FollowUp", "Investigation", "Measure", "ReportStep", "Responsibility"]

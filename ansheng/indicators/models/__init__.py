@@ -1,0 +1,3 @@
+from ansheng.indicators.models.inputs import StatInput
+
+__all__ = ["StatInput"]
