@@ -110,7 +110,7 @@ def _payload(**extra):
         ("ent_staff", {}, 403, "permission_denied"),
         ("public", {}, 403, "permission_denied"),
         ("dept_transport", {"county": "511102", "unit_name": "某单位"}, 403, "permission_denied"),
-        ("ent_admin", {"deaths": -1}, 422, "greater_than_equal"),
+        ("ent_admin", {"deaths": -1}, 422, "out_of_range"),
         ("ent_admin", {"type_2025": "WSA99999"}, 422, "invalid_wsa_code"),
     ],
 )
