@@ -174,7 +174,7 @@ def risk_source_list(request: HttpRequest) -> HttpResponse:
     params = filters.cleaned_data if filters.is_valid() else {}
     rows = apply_filters(_visible_sources(request), params).annotate(
         open_hazards=Count("hazards", filter=Q(hazards__status=HazardStatus.OPEN), distinct=True)
-    )
+    ).order_by("county_id", "kind", "name", "id")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
