@@ -32,6 +32,7 @@ def _screen(request: HttpRequest, region: Region | None) -> HttpResponse:
             "counties": counties if len(counties) > 1 else [],
             "api": reverse("api:panels"),
             "county_link": reverse("dashboard:county", args=["__code__"]),
+            "time_zone": settings.TIME_ZONE,
             "city_name": Region.objects.filter(code=settings.CITY_CODE).values_list("name", flat=True).first() or "",
         },
     )

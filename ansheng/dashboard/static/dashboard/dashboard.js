@@ -62,7 +62,10 @@
     categoryAxis.axisLabel = {color: MUTED, fontSize: 12, interval: 0, rotate: !horizontal && panel.categories.length > 6 ? 30 : 0};
     var valueAxis = Object.assign({type: "value", name: panel.unit || "", nameTextStyle: {color: MUTED}}, axisStyle());
     base.grid = {left: 8, right: 16, top: panel.series.length > 1 ? 30 : 14, bottom: 4, containLabel: true};
-    if (panel.series.length > 1) { base.legend = {top: 0, textStyle: {color: MUTED}, itemWidth: 12, itemHeight: 10}; }
+    if (panel.series.length > 1) {
+      base.legend = {type: "scroll", top: 0, textStyle: {color: MUTED}, itemWidth: 12, itemHeight: 10,
+                     pageTextStyle: {color: MUTED}, pageIconColor: INK};
+    }
     base.xAxis = horizontal ? valueAxis : categoryAxis;
     base.yAxis = horizontal ? categoryAxis : valueAxis;
     base.series = panel.series.map(function (s, i) {
@@ -166,11 +169,20 @@
     } else {
       if (!chartDiv) { chartDiv = el("div", "chart"); node._chartDiv = chartDiv; }
       body.appendChild(chartDiv);
-      if (!chart && window.echarts) { chart = echarts.init(chartDiv, null, {renderer: "canvas"}); node._chart = chart; }
-      if (chart) { chart.setOption(chartOption(panel), true); chart.resize(); }
     }
-    if (panel.kind !== "pie" && panel.kind !== "bar" && panel.kind !== "line" && chart) { chart.dispose(); node._chart = null; }
     if (panel.note) { body.appendChild(el("p", "note", panel.note)); }
+    var charted = panel.kind === "pie" || panel.kind === "bar" || panel.kind === "line";
+    if (!charted && chart) { chart.dispose(); node._chart = null; return; }
+    if (charted && window.echarts) {
+      // sized once the whole panel is laid out, and again whenever the panel changes size
+      if (!chart) {
+        chart = echarts.init(chartDiv, null, {renderer: "canvas"});
+        node._chart = chart;
+        if (window.ResizeObserver) { new ResizeObserver(function () { chart.resize(); }).observe(chartDiv); }
+      }
+      chart.setOption(chartOption(panel), true);
+      chart.resize();
+    }
   }
 
   function draw(data) {
@@ -202,11 +214,12 @@
   }
   setInterval(refresh, Math.max(5, data.refresh_seconds || 30) * 1000);
 
-  function tick() {
-    var d = new Date(), pad = function (n) { return String(n).padStart(2, "0"); };
-    document.getElementById("screen-clock").textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" +
-      pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
-  }
+  // the clock shows the platform's time (Beijing time), whatever the zone of the screen's computer
+  var clock = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: script.getAttribute("data-time-zone") || undefined, hour12: false, year: "numeric", month: "2-digit",
+    day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", weekday: "short"
+  });
+  function tick() { document.getElementById("screen-clock").textContent = clock.format(new Date()); }
   tick();
   setInterval(tick, 1000);
 

@@ -73,6 +73,17 @@
       };
     });
     this.map.on("moveend", debounce(function () { self.reload(false); }, 250));
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+      self.element.addEventListener(name, function () { self.userMoved = true; }, {passive: true});
+    });
+    if (window.ResizeObserver) {
+      // a map in a flexible layout (the dashboard, a phone turned sideways) follows its box, and keeps the
+      // counties in view until someone moves it
+      new ResizeObserver(debounce(function () {
+        self.map.invalidateSize();
+        if (!self.userMoved && !self.pendingFocus) { self.fitCounties(); }
+      }, 150)).observe(this.element);
+    }
     this.reload(true);
   };
 
@@ -279,10 +290,17 @@
     layer.group.bringToBack && layer.group.bringToBack();
     if (!this.fitted) {
       this.fitted = true;
-      var bounds = layer.group.getBounds();
-      if (bounds.isValid()) { this.map.fitBounds(bounds, {padding: [10, 10]}); }
+      this.fitCounties();
     }
     this._emit("counties", layer);
+  };
+
+  AnshengMap.prototype.fitCounties = function () {
+    var layer = this.state.counties;
+    if (!layer || !layer.data || !layer.on) { return; }
+    this.map.invalidateSize();
+    var bounds = layer.group.getBounds();
+    if (bounds.isValid()) { this.map.fitBounds(bounds, {padding: [10, 10]}); }
   };
 
   AnshengMap.prototype.legendFor = function (metric) {
@@ -353,6 +371,7 @@
 
   AnshengMap.prototype.flyTo = function (hit) {
     var b = hit.bbox;
+    this.userMoved = true;
     this.pendingFocus = {layer: hit.layer, id: hit.id};
     if (this.state[hit.layer] && !this.state[hit.layer].on) {
       this.state[hit.layer].on = true;
@@ -383,6 +402,7 @@
   AnshengMap.prototype.focusOn = function (focus) {
     if (!focus || !focus.point) { return; }
     this.fitted = true;
+    this.userMoved = true;
     this.pendingFocus = {layer: focus.layer, id: focus.id};
     if (this.state[focus.layer] && !this.state[focus.layer].on) {
       this.state[focus.layer].on = true;
