@@ -67,7 +67,9 @@ def call_source(name: str, title: str, user: Any, region_code: str | None) -> di
         panel = validate(raw)
     except PanelError as exc:
         logger.warning("dashboard source %s broke the panel protocol: %s", name, exc)
-        return failed(name, title, _("数据不符合面板协议：%(where)s %(what)s") % {"where": exc.path, "what": exc.message})
+        return failed(
+            name, title, _("数据不符合面板协议：%(where)s %(what)s") % {"where": exc.path, "what": exc.message}
+        )
     panel.pop("by_region", None)  # for the map, not drawn in the panel
     panel["source"] = name
     return panel

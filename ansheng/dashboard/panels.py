@@ -117,10 +117,7 @@ def _dict(value: Any, path: str) -> dict[str, Any]:
 def _stat(raw: Any, path: str) -> dict[str, Any]:
     item = _dict(raw, path)
     value = item.get("value")
-    if isinstance(value, str):
-        value = _text(value, path + ".value", max_length=40)
-    else:
-        value = _number(value, path + ".value")
+    value = _text(value, path + ".value", max_length=40) if isinstance(value, str) else _number(value, path + ".value")
     return _clean(
         {
             "label": _text(item.get("label"), path + ".label", required=True, max_length=40),
@@ -151,7 +148,9 @@ def _by_region(value: Any) -> dict[str, Any] | None:
             unknown = set(figure) - set(RISK_COLOURS)
             if unknown:
                 raise PanelError(path, "按颜色计数时键应为 red、orange、yellow、blue")
-            result[code] = {c: _number(figure.get(c, 0), f"{path}.{c}", nullable=False, minimum=0) for c in RISK_COLOURS}
+            result[code] = {
+                c: _number(figure.get(c, 0), f"{path}.{c}", nullable=False, minimum=0) for c in RISK_COLOURS
+            }
         else:
             result[code] = _number(figure, path, nullable=False)
     return result
@@ -186,8 +185,9 @@ def validate(raw: Any) -> dict[str, Any]:
         result["items"] = [
             _clean(
                 {
-                    "label": _text(_dict(item, f"items[{i}]").get("label"), f"items[{i}].label", required=True,
-                                   max_length=40),
+                    "label": _text(
+                        _dict(item, f"items[{i}]").get("label"), f"items[{i}].label", required=True, max_length=40
+                    ),
                     "value": _number(item.get("value"), f"items[{i}].value", nullable=False, minimum=0),
                     "colour": _colour(item.get("colour"), f"items[{i}].colour"),
                 }
@@ -206,7 +206,8 @@ def validate(raw: Any) -> dict[str, Any]:
             values = _list(item.get("values"), f"series[{i}].values", maximum=60)
             if len(values) != len(categories):
                 raise PanelError(
-                    f"series[{i}].values", f"应有 {len(categories)} 个值（与 categories 一一对应），实有 {len(values)} 个"
+                    f"series[{i}].values",
+                    f"应有 {len(categories)} 个值（与 categories 一一对应），实有 {len(values)} 个",
                 )
             cleaned_series.append(
                 _clean(
@@ -247,9 +248,11 @@ def validate(raw: Any) -> dict[str, Any]:
             for key in keys:
                 value = row.get(key)
                 path = f"rows[{i}].{key}"
-                cells[key] = _number(value, path) if isinstance(value, int | float) and not isinstance(
-                    value, bool
-                ) else _text(value, path, max_length=200)
+                cells[key] = (
+                    _number(value, path)
+                    if isinstance(value, int | float) and not isinstance(value, bool)
+                    else _text(value, path, max_length=200)
+                )
             colour = _colour(row.get("_colour"), f"rows[{i}]._colour")
             link = _link(row.get("_link"), f"rows[{i}]._link")
             if colour:

@@ -49,7 +49,12 @@ def registry(user: Any, region_code: str | None) -> dict[str, Any]:
     link = reverse("enterprises:list") + (f"?county={region_code}" if region_code else "")
     headline = [
         {"label": _("企业"), "value": figures["total"], "unit": _("家"), "link": link},
-        {"label": _("高危行业"), "value": figures["high_risk"], "unit": _("家"), "hint": _("矿山、危化、烟花爆竹、冶金")},
+        {
+            "label": _("高危行业"),
+            "value": figures["high_risk"],
+            "unit": _("家"),
+            "hint": _("矿山、危化、烟花爆竹、冶金"),
+        },
         {"label": _("规模以上"), "value": figures["above_scale"], "unit": _("家")},
         {"label": _("停产停业"), "value": figures["suspended"], "unit": _("家")},
     ]

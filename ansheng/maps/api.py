@@ -295,9 +295,7 @@ def get_risk_source(request: HttpRequest, source_id: int, crs: Literal["wgs84", 
 )
 def update_risk_source(request: HttpRequest, source_id: int, payload: RiskSourceFields) -> RiskSource:
     data, crs, reason = _split(payload)
-    services.do_update_risk_source(
-        acting_user=request.user, source_id=source_id, changes=data, crs=crs, reason=reason
-    )
+    services.do_update_risk_source(acting_user=request.user, source_id=source_id, changes=data, crs=crs, reason=reason)
     return _detail(request, source_id)
 
 

@@ -16,16 +16,12 @@ from ansheng.maps.models import RiskSource, SourceHazard
 
 
 def risk_sources_panel(user: Any, region_code: str | None) -> dict[str, Any]:
-    sources = access.restrict(
-        RiskSource.objects.filter(status__in=SourceStatus.ON_MAP), user, "view", "risk_source"
-    )
+    sources = access.restrict(RiskSource.objects.filter(status__in=SourceStatus.ON_MAP), user, "view", "risk_source")
     hazards = access.restrict(SourceHazard.objects.filter(status=HazardStatus.OPEN), user, "view", "source_hazard")
     if region_code:
         sources = sources.filter(county__code__startswith=region_code)
         hazards = hazards.filter(risk_source__county__code__startswith=region_code)
-    counts = {
-        (row["kind"], row["level"]): row["n"] for row in sources.values("kind", "level").annotate(n=Count("id"))
-    }
+    counts = {(row["kind"], row["level"]): row["n"] for row in sources.values("kind", "level").annotate(n=Count("id"))}
     kinds = [kind for kind in RiskSourceKind.values() if any(k == kind for k, _level in counts)]
     overhead = sum(1 for source in sources.filter(kind=RiskSourceKind.TAILINGS_POND) if source.is_overhead_pond)
     today = timezone.localdate()
@@ -44,12 +40,24 @@ def risk_sources_panel(user: Any, region_code: str | None) -> dict[str, Any]:
         "headline": [
             {"label": _("风险源"), "value": sum(counts.values()), "unit": _("处")},
             {"label": _("头顶库"), "value": overhead, "unit": _("座"), "colour": "red" if overhead else None},
-            {"label": _("未销号隐患"), "value": figures["open"], "unit": _("项"),
-             "link": reverse("maps:risk_sources") + "?hazards=on"},
-            {"label": _("省级挂牌督办"), "value": figures["provincial"], "unit": _("项"),
-             "colour": "red" if figures["provincial"] else None},
-            {"label": _("逾期未整改"), "value": figures["overdue"], "unit": _("项"),
-             "colour": "orange" if figures["overdue"] else None},
+            {
+                "label": _("未销号隐患"),
+                "value": figures["open"],
+                "unit": _("项"),
+                "link": reverse("maps:risk_sources") + "?hazards=on",
+            },
+            {
+                "label": _("省级挂牌督办"),
+                "value": figures["provincial"],
+                "unit": _("项"),
+                "colour": "red" if figures["provincial"] else None,
+            },
+            {
+                "label": _("逾期未整改"),
+                "value": figures["overdue"],
+                "unit": _("项"),
+                "colour": "orange" if figures["overdue"] else None,
+            },
         ],
         "categories": [str(RiskSourceKind.label(kind)) for kind in kinds],
         "series": [

@@ -10,6 +10,7 @@ hold it like any other record.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from typing import Any
 
@@ -24,8 +25,17 @@ PIPELINES = [
         10.0,
         2002,
         "西南油品管道有限公司乐山输油站",
-        [(103.598, 29.905), (103.571, 29.772), (103.640, 29.655), (103.735, 29.585), (103.790, 29.470),
-         (103.842, 29.372), (103.930, 29.250), (103.985, 29.150), (104.040, 29.040)],
+        [
+            (103.598, 29.905),
+            (103.571, 29.772),
+            (103.640, 29.655),
+            (103.735, 29.585),
+            (103.790, 29.470),
+            (103.842, 29.372),
+            (103.930, 29.250),
+            (103.985, 29.150),
+            (104.040, 29.040),
+        ],
     ),
     (
         "川中天然气干线（乐山段）",
@@ -34,8 +44,16 @@ PIPELINES = [
         10.0,
         2012,
         "川中天然气输送有限公司乐山作业区",
-        [(104.230, 29.742), (104.085, 29.660), (103.975, 29.560), (103.880, 29.480), (103.700, 29.440),
-         (103.560, 29.420), (103.470, 29.520), (103.430, 29.640)],
+        [
+            (104.230, 29.742),
+            (104.085, 29.660),
+            (103.975, 29.560),
+            (103.880, 29.480),
+            (103.700, 29.440),
+            (103.560, 29.420),
+            (103.470, 29.520),
+            (103.430, 29.640),
+        ],
     ),
     (
         "乐山—犍为天然气输气管道",
@@ -44,8 +62,14 @@ PIPELINES = [
         6.3,
         2015,
         "乐山嘉禾天然气输配有限公司",
-        [(103.770, 29.540), (103.815, 29.430), (103.880, 29.330), (103.940, 29.215), (103.905, 29.080),
-         (103.900, 28.975)],
+        [
+            (103.770, 29.540),
+            (103.815, 29.430),
+            (103.880, 29.330),
+            (103.940, 29.215),
+            (103.905, 29.080),
+            (103.900, 28.975),
+        ],
     ),
 ]
 PIPELINE_HAZARDS = [
@@ -164,8 +188,12 @@ def _blob(rng: Any, lon: float, lat: float, radius_m: float, corners: int = 7) -
     for i in range(corners):
         angle = 2 * math.pi * i / corners + rng.uniform(-0.2, 0.2)
         r = radius_m * rng.uniform(0.6, 1.0)
-        ring.append([round(lon + r * math.cos(angle) / (111_320 * math.cos(math.radians(lat))), 6),
-                     round(lat + r * math.sin(angle) / 110_574, 6)])
+        ring.append(
+            [
+                round(lon + r * math.cos(angle) / (111_320 * math.cos(math.radians(lat))), 6),
+                round(lat + r * math.sin(angle) / 110_574, 6),
+            ]
+        )
     ring.append(list(ring[0]))
     return {"type": "Polygon", "coordinates": [ring]}
 
@@ -173,7 +201,7 @@ def _blob(rng: Any, lon: float, lat: float, radius_m: float, corners: int = 7) -
 def _wiggle(rng: Any, waypoints: list[tuple[float, float]], step_deg: float = 0.01) -> list[list[float]]:
     """A route through the waypoints with the small bends a buried line follows."""
     route: list[list[float]] = []
-    for (x0, y0), (x1, y1) in zip(waypoints, waypoints[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(waypoints):
         steps = max(2, int(math.hypot(x1 - x0, y1 - y0) / step_deg))
         nx, ny = -(y1 - y0), x1 - x0
         norm = math.hypot(nx, ny) or 1
@@ -181,7 +209,9 @@ def _wiggle(rng: Any, waypoints: list[tuple[float, float]], step_deg: float = 0.
         for k in range(steps):
             t = k / steps
             bend = 0.004 * math.sin(phase + t * math.pi * 2) + rng.gauss(0, 0.0008)
-            route.append([round(x0 + (x1 - x0) * t + nx / norm * bend, 6), round(y0 + (y1 - y0) * t + ny / norm * bend, 6)])
+            route.append(
+                [round(x0 + (x1 - x0) * t + nx / norm * bend, 6), round(y0 + (y1 - y0) * t + ny / norm * bend, 6)]
+            )
     route.append([round(waypoints[-1][0], 6), round(waypoints[-1][1], 6)])
     return route
 
@@ -210,9 +240,11 @@ def _sections(route: list[list[float]], places: _Places) -> list[tuple[str, dict
             kept = [g for g in piece.geoms if g.length >= 0.005]
             if not kept:
                 continue
-            geometry = mapping(kept[0]) if len(kept) == 1 else {
-                "type": "MultiLineString", "coordinates": [list(map(list, g.coords)) for g in kept]
-            }
+            geometry = (
+                mapping(kept[0])
+                if len(kept) == 1
+                else {"type": "MultiLineString", "coordinates": [list(map(list, g.coords)) for g in kept]}
+            )
         else:
             geometry = mapping(piece)
         coordinates = geometry["coordinates"]
@@ -223,8 +255,10 @@ def _sections(route: list[list[float]], places: _Places) -> list[tuple[str, dict
             mid = chunk[len(chunk) // 2]
             code = min(
                 places.counties,
-                key=lambda c: (float(places.counties[c].longitude) - mid[0]) ** 2
-                + (float(places.counties[c].latitude) - mid[1]) ** 2,
+                key=lambda c: (
+                    (float(places.counties[c].longitude) - mid[0]) ** 2
+                    + (float(places.counties[c].latitude) - mid[1]) ** 2
+                ),
             )
             sections.append((code, {"type": "LineString", "coordinates": chunk}))
     return sections
@@ -356,9 +390,11 @@ def load_risk_sources(ctx: Any) -> None:
     # crowded places
     for code, name, place_type, peak, daily, offset, shape, level in CROWDED:
         lon, lat = places.near(code, 0.004, offset)
-        geometry = _blob(rng, lon, lat, rng.uniform(120, 300), 8) if shape == "area" else {
-            "type": "Point", "coordinates": [lon, lat]
-        }
+        geometry = (
+            _blob(rng, lon, lat, rng.uniform(120, 300), 8)
+            if shape == "area"
+            else {"type": "Point", "coordinates": [lon, lat]}
+        )
         create(
             {
                 "name": name,
@@ -384,8 +420,12 @@ def load_risk_sources(ctx: Any) -> None:
                 "county": counties[code],
                 "operator": f"{name}物业服务中心",
                 "department": departments.get("fire"),
-                "attributes": {"height_m": height, "floors": max(8, round(height / 3.2)), "use": use,
-                               "completed_year": rng.randint(2005, 2023)},
+                "attributes": {
+                    "height_m": height,
+                    "floors": max(8, round(height / 3.2)),
+                    "use": use,
+                    "completed_year": rng.randint(2005, 2023),
+                },
                 "geometry": {"type": "Point", "coordinates": [lon, lat]},
             }
         )
@@ -408,8 +448,12 @@ def load_risk_sources(ctx: Any) -> None:
                 "operator": GAS_OPERATOR,
                 "department": departments.get("housing"),
                 "description": "埋地敷设，沿线设警示桩；第三方施工须提前报备并现场监护。",
-                "attributes": {"pressure_class": pressure, "diameter_mm": diameter, "material": "pe"
-                               if diameter <= 250 else "steel", "commissioned_year": rng.randint(2008, 2022)},
+                "attributes": {
+                    "pressure_class": pressure,
+                    "diameter_mm": diameter,
+                    "material": "pe" if diameter <= 250 else "steel",
+                    "commissioned_year": rng.randint(2008, 2022),
+                },
                 "geometry": {"type": "LineString", "coordinates": route},
             }
         )

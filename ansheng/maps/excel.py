@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-
 SKIP = {"summary", "label_point", "bbox", "colours", "kind", "cluster", "former_names"}
 FILLS = {"red": "D32F2F", "orange": "EF6C00", "yellow": "F9A825", "blue": "1565C0"}
 
@@ -56,10 +55,22 @@ def build_workbook(collections: dict[str, dict[str, Any]], county_names: dict[st
         extra: list[str] = []
         for feature in features:
             for key, value in feature["properties"].items():
-                if key in SKIP or key in extra or isinstance(value, dict | list) and key != "summary":
+                if key in SKIP or key in extra or (isinstance(value, dict | list) and key != "summary"):
                     continue
-                if key not in {"id", "name", "county", "county_name", "colour", "colour_label", "grade",
-                               "grade_label", "category", "category_label", "code", "url"}:
+                if key not in {
+                    "id",
+                    "name",
+                    "county",
+                    "county_name",
+                    "colour",
+                    "colour_label",
+                    "grade",
+                    "grade_label",
+                    "category",
+                    "category_label",
+                    "code",
+                    "url",
+                }:
                     extra.append(key)
         columns = [
             ("id", _("编号（系统）")),

@@ -236,9 +236,7 @@ def _keep(feature: dict[str, Any], query: LayerQuery, scope: access.Scope) -> bo
         return False
     if query.date_from or query.date_to:
         day = _feature_date(properties)
-        if day is not None and (
-            (query.date_from and day < query.date_from) or (query.date_to and day > query.date_to)
-        ):
+        if day is not None and ((query.date_from and day < query.date_from) or (query.date_to and day > query.date_to)):
             return False
     if query.bbox:
         min_lon, min_lat, max_lon, max_lat = _bounds(feature["geometry"])
@@ -297,7 +295,9 @@ def features_of(user: Any, name: str, query: LayerQuery) -> tuple[list[dict[str,
         if not well_formed(feature):
             malformed += 1
             continue
-        if scope.kind in (access.REGION, access.DEPARTMENT) and not scope.covers_region(feature["properties"]["county"]):
+        if scope.kind in (access.REGION, access.DEPARTMENT) and not scope.covers_region(
+            feature["properties"]["county"]
+        ):
             outside += 1
             continue
         if _keep(feature, query, scope):
@@ -357,8 +357,9 @@ def search(user: Any, q: str, *, crs: str = WGS84, per_layer: int = SEARCH_PER_L
             x0, y0, x1, y1 = _bounds(converted["geometry"])
             point = properties.get("label_point")
             if point is not None:
-                point = _to_crs({"type": "Feature", "geometry": {"type": "Point", "coordinates": point},
-                                 "properties": {}}, crs)["geometry"]["coordinates"]
+                point = _to_crs(
+                    {"type": "Feature", "geometry": {"type": "Point", "coordinates": point}, "properties": {}}, crs
+                )["geometry"]["coordinates"]
             results.append(
                 {
                     "layer": name,
@@ -398,8 +399,9 @@ def export_collections(user: Any, names: list[str], params: Mapping[str, Any]) -
         own = {key.split(".", 1)[1]: value for key, value in params.items() if key.startswith(name + ".")}
         query = base
         if own:
-            layered, _crs = parse_query({**{k: v for k, v in params.items() if "." not in k}, **own},
-                                        default_limit=EXPORT_LIMIT)
+            layered, _crs = parse_query(
+                {**{k: v for k, v in params.items() if "." not in k}, **own}, default_limit=EXPORT_LIMIT
+            )
             query = layered
         result[name] = collection(user, name, replace(query, zoom=None), crs)
     return result

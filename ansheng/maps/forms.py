@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ansheng.core.access import scope_for, visible_regions
 from ansheng.core.models import Organisation
 from ansheng.enterprises.forms import DateInput
-from ansheng.maps.attributes import CHOICE, INT, NUMBER, ATTRIBUTES, Attribute
+from ansheng.maps.attributes import ATTRIBUTES, CHOICE, INT, NUMBER, Attribute
 from ansheng.maps.choices import HazardCategory, RiskSourceKind, Shape, Supervision
 from ansheng.maps.geometry import CRS_CHOICES
 from ansheng.maps.models import RiskSource, SourceHazard
@@ -80,7 +80,9 @@ class GeometryForm(forms.Form):
     coordinates = forms.CharField(
         label=_("粘贴坐标"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "placeholder": "103.7613,29.5554\n103.7701,29.5602"}),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "spellcheck": "false", "placeholder": "103.7613,29.5554\n103.7701,29.5602"}
+        ),
         help_text=_("每行一个点，先经度后纬度；也可粘贴 GeoJSON。填写后优先于图上绘制的图形"),
     )
     shape = forms.ChoiceField(label=_("图形"), choices=Shape.choices(), initial=Shape.POINT, required=False)

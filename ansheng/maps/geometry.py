@@ -13,6 +13,7 @@ an AMap base or copied from AMap) is converted first, through `ansheng.domain.co
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -268,13 +269,16 @@ def _check_area(geometry: dict[str, Any], field: str) -> None:
     reason = explain_validity(polygon)
     where = re.search(r"\[([-\d.e]+)\s+([-\d.e]+)\]", reason)
     place = (
-        _("，在 (%(lon)s, %(lat)s) 附近") % {"lon": f"{float(where.group(1)):.6f}", "lat": f"{float(where.group(2)):.6f}"}
+        _("，在 (%(lon)s, %(lat)s) 附近")
+        % {"lon": f"{float(where.group(1)):.6f}", "lat": f"{float(where.group(2)):.6f}"}
         if where
         else ""
     )
     if "Self-intersection" in reason:
         raise _fail("self_intersecting", _("面的边界自相交%(where)s：请调整顶点顺序") % {"where": place}, field)
-    raise _fail("polygon_invalid", _("面的形状无效%(where)s（%(reason)s）") % {"where": place, "reason": reason[:80]}, field)
+    raise _fail(
+        "polygon_invalid", _("面的形状无效%(where)s（%(reason)s）") % {"where": place, "reason": reason[:80]}, field
+    )
 
 
 # --- conversion and measures -------------------------------------------------------------------------------------
@@ -328,9 +332,7 @@ def length_m(geometry: dict[str, Any]) -> float | None:
     lines = _lines(geometry)
     if not lines:
         return None
-    return sum(
-        haversine_m(a[0], a[1], b[0], b[1]) for line in lines for a, b in zip(line, line[1:], strict=False)
-    )
+    return sum(haversine_m(a[0], a[1], b[0], b[1]) for line in lines for a, b in itertools.pairwise(line))
 
 
 def area_m2(geometry: dict[str, Any]) -> float | None:
@@ -372,7 +374,11 @@ def derive(geometry: dict[str, Any]) -> Derived:
         from shapely.ops import linemerge
 
         merged = linemerge(geom) if geometry["type"] == "MultiLineString" else geom
-        point = merged.interpolate(0.5, normalized=True) if merged.geom_type == "LineString" else geom.geoms[0].interpolate(0.5, normalized=True)
+        point = (
+            merged.interpolate(0.5, normalized=True)
+            if merged.geom_type == "LineString"
+            else geom.geoms[0].interpolate(0.5, normalized=True)
+        )
     else:
         point = geom.representative_point()
     min_lon, min_lat, max_lon, max_lat = bounds(geometry)

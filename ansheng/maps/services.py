@@ -100,7 +100,9 @@ def _enterprise(user: User, value: Any) -> Any:
     found = rows.filter(pk=int(text)).first() if text.isdigit() else rows.filter(credit_code=text.upper()).first()
     if found is None:
         raise ValidationFailed(
-            _("企业“%(value)s”不存在或不在您的辖区内") % {"value": text[:40]}, code="unknown_enterprise", field="enterprise"
+            _("企业“%(value)s”不存在或不在您的辖区内") % {"value": text[:40]},
+            code="unknown_enterprise",
+            field="enterprise",
         )
     return found
 
@@ -265,7 +267,9 @@ def do_create_risk_source(*, acting_user: User, data: Mapping[str, Any], crs: st
                 enterprise_id=source.enterprise_id,
             )
     except IntegrityError:
-        raise ValidationFailed(_("编号 %(code)s 已被使用") % {"code": source.code}, code="unique", field="code") from None
+        raise ValidationFailed(
+            _("编号 %(code)s 已被使用") % {"code": source.code}, code="unique", field="code"
+        ) from None
     return source
 
 
@@ -382,8 +386,13 @@ def do_add_source_hazard(
                 errors.extend(exc.errors)
         lon, lat = data.get("longitude"), data.get("latitude")
         if (lon in (None, "")) != (lat in (None, "")):
-            errors.append(FieldError("latitude" if lon not in (None, "") else "longitude", "incomplete_location",
-                                     _("经度和纬度须同时填写")))
+            errors.append(
+                FieldError(
+                    "latitude" if lon not in (None, "") else "longitude",
+                    "incomplete_location",
+                    _("经度和纬度须同时填写"),
+                )
+            )
         elif lon not in (None, ""):
             try:
                 point = geo.validate({"type": "Point", "coordinates": [float(lon), float(lat)]}, field="longitude")

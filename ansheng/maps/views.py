@@ -54,8 +54,7 @@ def map_config(request: HttpRequest, *, compact: bool = False, county: str | Non
     region_list = [{"code": r.code, "name": r.name} for r in regions]
     colours = [{"value": v, "label": str(lbl), "short": str(RiskColour.short(v))} for v, lbl in RiskColour.choices()]
     layers = [
-        {"name": name, "label": features.layer_label(name), "on": name in DEFAULT_ON}
-        for name in features.layer_names()
+        {"name": name, "label": features.layer_label(name), "on": name in DEFAULT_ON} for name in features.layer_names()
     ]
     return {
         "layers": layers,
@@ -172,9 +171,11 @@ def risk_source_list(request: HttpRequest) -> HttpResponse:
     _require(request, "view", "risk_source")
     filters = RiskSourceFilterForm(request.GET or None, user=request.user)
     params = filters.cleaned_data if filters.is_valid() else {}
-    rows = apply_filters(_visible_sources(request), params).annotate(
-        open_hazards=Count("hazards", filter=Q(hazards__status=HazardStatus.OPEN), distinct=True)
-    ).order_by("county_id", "kind", "name", "id")
+    rows = (
+        apply_filters(_visible_sources(request), params)
+        .annotate(open_hazards=Count("hazards", filter=Q(hazards__status=HazardStatus.OPEN), distinct=True))
+        .order_by("county_id", "kind", "name", "id")
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

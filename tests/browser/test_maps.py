@@ -45,11 +45,18 @@ def spread(world):
     """Move the test enterprises apart (they all sit on their county seat) so each is its own point close in."""
     from ansheng.enterprises.services import do_update_enterprise
 
-    places = {"mine_a": ("103.740000", "29.560000"), "transport_a": ("103.775000", "29.575000"),
-              "chem_b": ("103.818000", "29.406200"), "builder_b": ("103.840000", "29.390000")}
+    places = {
+        "mine_a": ("103.740000", "29.560000"),
+        "transport_a": ("103.775000", "29.575000"),
+        "chem_b": ("103.818000", "29.406200"),
+        "builder_b": ("103.840000", "29.390000"),
+    }
     for key, (lon, lat) in places.items():
-        do_update_enterprise(acting_user=world.users["city_admin"], enterprise_id=world.enterprises[key].pk,
-                             changes={"longitude": lon, "latitude": lat})
+        do_update_enterprise(
+            acting_user=world.users["city_admin"],
+            enterprise_id=world.enterprises[key].pk,
+            changes={"longitude": lon, "latitude": lat},
+        )
 
 
 def map_pixels(page):
@@ -86,7 +93,9 @@ def test_the_map_loads_offline_with_the_county_outlines_and_coloured_points(worl
     page.evaluate("""() => { const f = window.anshengMap.state.counties.data.features
                        .find(x => x.properties.id === '511112');
                      window.anshengMap.map.setView([29.40, 103.83], 13); }""")
-    page.wait_for_function("window.anshengMap.state.enterprises.data && window.anshengMap.state.enterprises.data.mode === 'features'")
+    page.wait_for_function(
+        "window.anshengMap.state.enterprises.data && window.anshengMap.state.enterprises.data.mode === 'features'"
+    )
     page.wait_for_timeout(300)
     image = map_pixels(page)
     assert has_colour(image, (0xD3, 0x2F, 0x2F)), "no red point on the map"
@@ -195,7 +204,7 @@ def test_the_dashboard_renders_at_1920_by_1080(world, sources, browser, live_ser
         expect(page.get_by_test_id("panel-alarms")).to_contain_text("未接入")
         expect(page.get_by_test_id("panel-risk-sources")).to_contain_text("头顶库")
         page.wait_for_function(
-            "window.anshengDashboard.map.state.counties.data && window.anshengDashboard.map.state.counties.data.features.length === 2"
+            "(window.anshengDashboard.map.state.counties.data || {features: []}).features.length === 2"
         )
         page.wait_for_timeout(800)  # chart animations
         # the whole screen fits without scrolling on a wall screen

@@ -4,16 +4,38 @@ import pytest
 
 from ansheng.dashboard.panels import PanelError, validate
 
-STATS = {"title": "实时报警", "kind": "stats", "items": [{"label": "未处置报警", "value": 3, "colour": "red", "unit": "起"}]}
-PIE = {"title": "风险分布", "kind": "pie", "items": [{"label": "重大", "value": 2, "colour": "red"},
-                                                  {"label": "较大", "value": 5, "colour": "orange"}]}
-BAR = {"title": "企业", "kind": "bar", "categories": ["市中区", "五通桥区"],
-       "series": [{"name": "企业数", "values": [10, None], "stack": "a"}], "horizontal": True, "unit": "家"}
-LINE = {"title": "事故", "kind": "line", "categories": ["1月", "2月"],
-        "series": [{"name": "今年", "values": [1, 2]}, {"name": "去年", "values": [2, 3], "colour": "grey"}]}
-TABLE = {"title": "重大隐患", "kind": "table", "columns": [{"key": "name", "label": "隐患"}, {"key": "days", "label": "逾期天数",
-                                                                                        "align": "right"}],
-         "rows": [{"name": "占压", "days": 12, "_colour": "red", "_link": "/dangers/1/"}], "total": 40, "empty": "无"}
+STATS = {
+    "title": "实时报警",
+    "kind": "stats",
+    "items": [{"label": "未处置报警", "value": 3, "colour": "red", "unit": "起"}],
+}
+PIE = {
+    "title": "风险分布",
+    "kind": "pie",
+    "items": [{"label": "重大", "value": 2, "colour": "red"}, {"label": "较大", "value": 5, "colour": "orange"}],
+}
+BAR = {
+    "title": "企业",
+    "kind": "bar",
+    "categories": ["市中区", "五通桥区"],
+    "series": [{"name": "企业数", "values": [10, None], "stack": "a"}],
+    "horizontal": True,
+    "unit": "家",
+}
+LINE = {
+    "title": "事故",
+    "kind": "line",
+    "categories": ["1月", "2月"],
+    "series": [{"name": "今年", "values": [1, 2]}, {"name": "去年", "values": [2, 3], "colour": "grey"}],
+}
+TABLE = {
+    "title": "重大隐患",
+    "kind": "table",
+    "columns": [{"key": "name", "label": "隐患"}, {"key": "days", "label": "逾期天数", "align": "right"}],
+    "rows": [{"name": "占压", "days": 12, "_colour": "red", "_link": "/dangers/1/"}],
+    "total": 40,
+    "empty": "无",
+}
 
 
 @pytest.mark.parametrize("panel", [STATS, PIE, BAR, LINE, TABLE])
@@ -23,8 +45,14 @@ def test_each_kind_validates(panel):
 
 
 def test_normalisation_keeps_known_keys_only():
-    cleaned = validate({**TABLE, "secret": "x", "headline": [{"label": "挂牌督办", "value": 7}],
-                        "by_region": {"511102": 3, "511112": {"red": 1}}})
+    cleaned = validate(
+        {
+            **TABLE,
+            "secret": "x",
+            "headline": [{"label": "挂牌督办", "value": 7}],
+            "by_region": {"511102": 3, "511112": {"red": 1}},
+        }
+    )
     assert "secret" not in cleaned
     assert cleaned["rows"][0] == {"name": "占压", "days": 12, "_colour": "red", "_link": "/dangers/1/"}
     assert cleaned["headline"] == [{"label": "挂牌督办", "value": 7}]

@@ -81,8 +81,12 @@ def test_a_broken_source_shows_an_error_panel_and_the_page_still_works(world, ex
         raise ZeroDivisionError
 
     extra_sources["alarms"] = raising
-    extra_sources["accidents"] = lambda user, region: {"title": "事故", "kind": "line", "categories": ["1月"],
-                                                        "series": [{"name": "今年", "values": [1, 2]}]}
+    extra_sources["accidents"] = lambda user, region: {
+        "title": "事故",
+        "kind": "line",
+        "categories": ["1月"],
+        "series": [{"name": "今年", "values": [1, 2]}],
+    }
     extra_sources["indicators"] = lambda user, region: ["not", "a", "dict"]
     response = client_for(world, "city").get("/dashboard/")
     assert response.status_code == 200
@@ -94,24 +98,33 @@ def test_a_broken_source_shows_an_error_panel_and_the_page_still_works(world, ex
 
 
 def test_sources_beyond_the_known_slots_are_shown_too(world, extra_sources):
-    extra_sources["weather"] = lambda user, region: {"title": "气象预警", "kind": "stats",
-                                                     "items": [{"label": "暴雨预警", "value": "橙色", "colour": "orange"}]}
+    extra_sources["weather"] = lambda user, region: {
+        "title": "气象预警",
+        "kind": "stats",
+        "items": [{"label": "暴雨预警", "value": "橙色", "colour": "orange"}],
+    }
     by_source = panels(client_for(world, "city").get("/dashboard/"))
     assert by_source["weather"]["area"] == "bottom" and by_source["weather"]["items"][0]["value"] == "橙色"
 
 
 def test_the_panels_api_for_the_refresh(world, bearer, extra_sources):
     extra_sources["major-dangers"] = lambda user, region: {
-        "title": "重大隐患", "kind": "table", "columns": [{"key": "name", "label": "隐患"}],
-        "rows": [{"name": "占压", "_colour": "red"}], "by_region": {"511102": 1}}
+        "title": "重大隐患",
+        "kind": "table",
+        "columns": [{"key": "name", "label": "隐患"}],
+        "rows": [{"name": "占压", "_colour": "red"}],
+        "by_region": {"511102": 1},
+    }
     response = Client().get("/api/v1/dashboard/panels", {"region": "511102"}, **bearer(world.users["county_a"]))
     assert response.status_code == 200
     body = response.json()
     assert body["region"] == {"code": "511102", "name": "市中区"} and body["refresh_seconds"] == 30
     dangers = next(p for p in body["panels"] if p["source"] == "major-dangers")
     assert dangers["rows"] == [{"name": "占压", "_colour": "red"}] and "by_region" not in dangers
-    assert Client().get("/api/v1/dashboard/panels", {"region": "511112"},
-                        **bearer(world.users["county_a"])).status_code == 404
+    assert (
+        Client().get("/api/v1/dashboard/panels", {"region": "511112"}, **bearer(world.users["county_a"])).status_code
+        == 404
+    )
     assert Client().get("/api/v1/dashboard/panels", **bearer(world.users["ent_admin"])).status_code == 403
 
 

@@ -30,7 +30,13 @@ def test_super_high_rise(height: float, super_high: bool) -> None:
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("12", "wrong_type"), (True, "wrong_type"), (None, "wrong_type"), (-1, "out_of_range"), (float("inf"), "out_of_range")],
+    [
+        ("12", "wrong_type"),
+        (True, "wrong_type"),
+        (None, "wrong_type"),
+        (-1, "out_of_range"),
+        (float("inf"), "out_of_range"),
+    ],
 )
 def test_bad_input_is_refused_with_a_code(value: object, code: str) -> None:
     with pytest.raises(rs.RiskSourceError) as caught:

@@ -45,7 +45,10 @@ class RiskSource(models.Model):
         "core.Region", models.PROTECT, related_name="risk_sources", verbose_name=_("所在区县（属地）")
     )
     group = models.CharField(
-        _("所属线路或系统"), max_length=64, blank=True, help_text=_("如一条长输管道跨多个区县，各区县管段填同一线路名称")
+        _("所属线路或系统"),
+        max_length=64,
+        blank=True,
+        help_text=_("如一条长输管道跨多个区县，各区县管段填同一线路名称"),
     )
     operator = models.CharField(_("运营（管理）单位"), max_length=128, blank=True)
     enterprise = models.ForeignKey(

@@ -54,8 +54,15 @@ def extra_sources(monkeypatch):
 def square(lon: float, lat: float, half: float = 0.002) -> dict[str, Any]:
     return {
         "type": "Polygon",
-        "coordinates": [[[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half],
-                         [lon - half, lat + half], [lon - half, lat - half]]],
+        "coordinates": [
+            [
+                [lon - half, lat - half],
+                [lon + half, lat - half],
+                [lon + half, lat + half],
+                [lon - half, lat + half],
+                [lon - half, lat - half],
+            ]
+        ],
     }
 
 

@@ -26,8 +26,17 @@ def patch(client, url, body):
     return client.patch(url, json.dumps(body), content_type="application/json")
 
 
-LIST_COUNTS = {"city_admin": 4, "city": 4, "county_a": 2, "county_b": 2, "inspector": 4, "expert": 4,
-               "dept_transport": 0, "ent_admin": 0, "public": 0}
+LIST_COUNTS = {
+    "city_admin": 4,
+    "city": 4,
+    "county_a": 2,
+    "county_b": 2,
+    "inspector": 4,
+    "expert": 4,
+    "dept_transport": 0,
+    "ent_admin": 0,
+    "public": 0,
+}
 
 
 @pytest.mark.parametrize(("persona", "count"), sorted(LIST_COUNTS.items()))
@@ -40,7 +49,10 @@ def test_the_list_holds_the_jurisdiction_only(world, sources, bearer, persona, c
 
 def test_list_filters(world, sources, bearer):
     headers = bearer(world.users["city"])
-    names = lambda **params: sorted(i["name"] for i in Client().get(f"{BASE}/risk-sources", params, **headers).json()["items"])  # noqa: E731
+
+    def names(**params):
+        return sorted(i["name"] for i in Client().get(f"{BASE}/risk-sources", params, **headers).json()["items"])
+
     assert names(kind="tailings_pond") == ["测试铅锌矿尾矿库"]
     assert names(level="red", county="511102") == ["测试古城文化街区"]
     assert names(q="成品油") == ["测试成品油管道（五通桥区段）", "测试成品油管道（市中区段）"]
@@ -67,8 +79,14 @@ def test_create_through_the_api(world):
         "level": "yellow",
         "county": "511102",
         "attributes": {"pressure_class": "medium_a", "diameter_mm": 315},
-        "geometry": {"type": "Feature", "properties": {}, "geometry": {
-            "type": "LineString", "coordinates": [list(wgs84_to_gcj02(103.75, 29.55)), list(wgs84_to_gcj02(103.76, 29.56))]}},
+        "geometry": {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [list(wgs84_to_gcj02(103.75, 29.55)), list(wgs84_to_gcj02(103.76, 29.56))],
+            },
+        },
         "crs": "gcj02",
     }
     response = post(county_a, f"{BASE}/risk-sources", body)
@@ -86,13 +104,21 @@ def test_create_through_the_api(world):
     [
         ({"type": "LineString", "coordinates": [[103.75, 29.55]]}, "line_too_few_points"),
         ({"type": "Point", "coordinates": [2.35, 48.85]}, "outside_china"),
-        ({"type": "Polygon", "coordinates": [[[103.75, 29.55], [103.76, 29.56], [103.76, 29.55], [103.75, 29.56],
-                                               [103.75, 29.55]]]}, "self_intersecting"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[103.75, 29.55], [103.76, 29.56], [103.76, 29.55], [103.75, 29.56], [103.75, 29.55]]],
+            },
+            "self_intersecting",
+        ),
     ],
 )
 def test_geometry_errors_come_back_as_422_with_code_and_field(world, geometry, code):
-    response = post(client_for(world, "city"), f"{BASE}/risk-sources", {
-        "name": "x", "kind": "other_source", "level": "blue", "county": "511102", "geometry": geometry})
+    response = post(
+        client_for(world, "city"),
+        f"{BASE}/risk-sources",
+        {"name": "x", "kind": "other_source", "level": "blue", "county": "511102", "geometry": geometry},
+    )
     assert response.status_code == 422
     assert response.json()["code"] == code and response.json()["field"] == "geometry"
 
@@ -101,9 +127,18 @@ def test_unknown_fields_and_missing_ones_are_422(world):
     client = client_for(world, "city")
     response = post(client, f"{BASE}/risk-sources", {"name": "x"})
     assert response.status_code == 422 and response.json()["code"] == "required"
-    response = post(client, f"{BASE}/risk-sources", {"name": "x", "kind": "pipeline", "level": "red", "county": "511102",
-                                                      "geometry": {"type": "Point", "coordinates": [103.7, 29.5]},
-                                                      "colour": "red"})
+    response = post(
+        client,
+        f"{BASE}/risk-sources",
+        {
+            "name": "x",
+            "kind": "pipeline",
+            "level": "red",
+            "county": "511102",
+            "geometry": {"type": "Point", "coordinates": [103.7, 29.5]},
+            "colour": "red",
+        },
+    )
     assert response.json()["code"] == "unknown_field"
 
 
@@ -121,8 +156,13 @@ def test_patch_and_delete(world, sources):
 def test_hazards_through_the_api(world, sources):
     pk = sources["pipe_a"].pk
     county_a = client_for(world, "county_a")
-    payload = {"category": "occupation", "description": "占压", "supervision": "city", "found_on": "2026-01-10",
-               "deadline": "2026-03-10"}
+    payload = {
+        "category": "occupation",
+        "description": "占压",
+        "supervision": "city",
+        "found_on": "2026-01-10",
+        "deadline": "2026-03-10",
+    }
     response = post(county_a, f"{BASE}/risk-sources/{pk}/hazards", payload)
     assert response.status_code == 201
     hazard = response.json()
@@ -137,7 +177,9 @@ def test_hazards_through_the_api(world, sources):
     assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
     reopened = post(client_for(world, "inspector"), f"{BASE}/hazards/{hazard['id']}/reopen", {"reason": "复查未整改"})
     assert reopened.status_code == 200 and reopened.json()["status"] == "open"
-    assert post(client_for(world, "county_b"), f"{BASE}/hazards/{hazard['id']}/reopen", {"reason": "x"}).status_code == 404
+    assert (
+        post(client_for(world, "county_b"), f"{BASE}/hazards/{hazard['id']}/reopen", {"reason": "x"}).status_code == 404
+    )
 
 
 def test_search_flies_within_the_jurisdiction(world, sources):
@@ -149,7 +191,9 @@ def test_search_flies_within_the_jurisdiction(world, sources):
     assert not any("五通桥" in name for _layer, name in layers)
     by_code = county_a.get(f"{BASE}/search", {"q": world.enterprises["mine_a"].credit_code}).json()
     assert [hit["name"] for hit in by_code] == ["市中区测试石灰石矿"]
-    assert by_code[0]["point"] == [103.7613, 29.5554] and by_code[0]["url"].endswith(f"/{world.enterprises['mine_a'].pk}/")
+    assert by_code[0]["point"] == [103.7613, 29.5554] and by_code[0]["url"].endswith(
+        f"/{world.enterprises['mine_a'].pk}/"
+    )
     gcj = county_a.get(f"{BASE}/search", {"q": world.enterprises["mine_a"].credit_code, "crs": "gcj02"}).json()
     assert gcj[0]["point"] == pytest.approx(list(wgs84_to_gcj02(103.7613, 29.5554)), abs=1e-6)
     assert client_for(world, "county_b").get(f"{BASE}/search", {"q": "石灰石"}).json() == []
@@ -160,8 +204,11 @@ def test_search_flies_within_the_jurisdiction(world, sources):
 def test_search_finds_counties_and_former_names(world):
     from ansheng.enterprises.services import do_update_enterprise
 
-    do_update_enterprise(acting_user=world.users["city"], enterprise_id=world.enterprises["mine_a"].pk,
-                         changes={"former_names": ["乐山老石灰厂"]})
+    do_update_enterprise(
+        acting_user=world.users["city"],
+        enterprise_id=world.enterprises["mine_a"].pk,
+        changes={"former_names": ["乐山老石灰厂"]},
+    )
     hits = client_for(world, "city").get(f"{BASE}/search", {"q": "老石灰"}).json()
     assert [hit["name"] for hit in hits] == ["市中区测试石灰石矿"]
     hits = client_for(world, "city").get(f"{BASE}/search", {"q": "五通桥区"}).json()
@@ -170,11 +217,18 @@ def test_search_finds_counties_and_former_names(world):
 
 def test_the_geometry_check(world):
     client = client_for(world, "county_a")
-    ok = post(client, f"{BASE}/geometry/check", {"text": "103.75,29.55\n103.76,29.55\n103.76,29.56", "shape": "area",
-                                                  "out_crs": "gcj02"})
+    ok = post(
+        client,
+        f"{BASE}/geometry/check",
+        {"text": "103.75,29.55\n103.76,29.55\n103.76,29.56", "shape": "area", "out_crs": "gcj02"},
+    )
     assert ok.status_code == 200
     body = ok.json()
-    assert body["shape"] == "area" and body["points"] == 4 and body["area_m2"] == pytest.approx(1111.95 * 967.9 / 2, rel=0.01)
+    assert (
+        body["shape"] == "area"
+        and body["points"] == 4
+        and body["area_m2"] == pytest.approx(1111.95 * 967.9 / 2, rel=0.01)
+    )
     assert body["geometry"]["coordinates"][0][0] == pytest.approx(list(wgs84_to_gcj02(103.75, 29.55)), abs=1e-6)
     bad = post(client, f"{BASE}/geometry/check", {"geometry": {"type": "LineString", "coordinates": [[103.7, 29.5]]}})
     assert bad.status_code == 422 and bad.json()["code"] == "line_too_few_points"

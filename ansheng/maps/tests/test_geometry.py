@@ -24,9 +24,9 @@ def test_a_line_with_one_point_is_refused():
     assert refused({"type": "LineString", "coordinates": [[103.76, 29.55], [103.76, 29.55]]}).code == (
         "line_too_few_points"
     )
-    assert refused({"type": "MultiLineString", "coordinates": [[[103.7, 29.5], [103.8, 29.6]], [[103.7, 29.5]]]}).code == (
-        "line_too_few_points"
-    )
+    assert refused(
+        {"type": "MultiLineString", "coordinates": [[[103.7, 29.5], [103.8, 29.6]], [[103.7, 29.5]]]}
+    ).code == ("line_too_few_points")
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,10 @@ def test_the_point_that_is_outside_is_named():
 
 
 def test_a_self_intersecting_area_is_refused_with_where():
-    bow_tie = {"type": "Polygon", "coordinates": [[[103.7, 29.5], [103.8, 29.6], [103.8, 29.5], [103.7, 29.6], [103.7, 29.5]]]}
+    bow_tie = {
+        "type": "Polygon",
+        "coordinates": [[[103.7, 29.5], [103.8, 29.6], [103.8, 29.5], [103.7, 29.6], [103.7, 29.5]]],
+    }
     error = refused(bow_tie)
     assert error.code == "self_intersecting" and error.field == "geometry"
     assert "自相交" in str(error.message) and "103.750000" in str(error.message)
@@ -115,7 +118,11 @@ def test_an_unknown_crs_is_refused():
 
 
 def test_features_and_text_are_unwrapped_and_coordinates_normalised():
-    feature = {"type": "Feature", "properties": {"x": 1}, "geometry": {"type": "Point", "coordinates": [103.123456789, 29.5, 350]}}
+    feature = {
+        "type": "Feature",
+        "properties": {"x": 1},
+        "geometry": {"type": "Point", "coordinates": [103.123456789, 29.5, 350]},
+    }
     assert geo.validate(feature) == {"type": "Point", "coordinates": [103.1234568, 29.5]}
     collection = {"type": "FeatureCollection", "features": [feature]}
     assert geo.validate(json.dumps(collection))["type"] == "Point"
@@ -170,11 +177,15 @@ def test_derived_measures():
     assert derived.area_m2 is None
     assert (derived.longitude, derived.latitude) == pytest.approx((103.7, 29.505))
     # a 0.01° square at 29.5° is 1.112 km × 0.968 km
-    area = geo.validate({"type": "Polygon", "coordinates": [[[103.7, 29.5], [103.71, 29.5], [103.71, 29.51], [103.7, 29.51]]]})
+    area = geo.validate(
+        {"type": "Polygon", "coordinates": [[[103.7, 29.5], [103.71, 29.5], [103.71, 29.51], [103.7, 29.51]]]}
+    )
     expected = 1111.95 * 1111.95 * math.cos(math.radians(29.505))
     assert geo.derive(area).area_m2 == pytest.approx(expected, rel=0.005)
     assert geo.derive(area).shape == "area" and geo.derive(area).length_m is None
-    multi = geo.validate({"type": "MultiLineString", "coordinates": [[[103.7, 29.5], [103.7, 29.51]], [[103.8, 29.5], [103.8, 29.51]]]})
+    multi = geo.validate(
+        {"type": "MultiLineString", "coordinates": [[[103.7, 29.5], [103.7, 29.51]], [[103.8, 29.5], [103.8, 29.51]]]}
+    )
     assert geo.derive(multi).length_m == pytest.approx(2 * 1111.95, rel=1e-3)
     point = geo.derive(geo.validate({"type": "Point", "coordinates": [103.7, 29.5]}))
     assert (point.shape, point.min_lon, point.max_lat) == ("point", 103.7, 29.5)

@@ -63,7 +63,9 @@ def test_county_figures_count_what_the_user_sees_and_are_null_without_sources(wo
     assert by_county["511102"]["major_dangers_per_100"] is None
     mine = get(world, "ent_admin", "counties").json()["features"][0]["properties"]
     assert mine["enterprises"] == 1  # an enterprise's map counts itself only
-    transport = {f["properties"]["id"]: f["properties"] for f in get(world, "dept_transport", "counties").json()["features"]}
+    transport = {
+        f["properties"]["id"]: f["properties"] for f in get(world, "dept_transport", "counties").json()["features"]
+    }
     assert transport["511102"]["enterprises"] == 1 and transport["511112"]["enterprises"] == 1
 
 
@@ -222,7 +224,12 @@ def test_a_lone_enterprise_in_its_cell_comes_as_a_point(world):
 # --- risk sources ------------------------------------------------------------------------------------------------
 
 SOURCE_LAYER = {
-    "city_admin": ["测试古城文化街区", "测试成品油管道（五通桥区段）", "测试成品油管道（市中区段）", "测试铅锌矿尾矿库"],
+    "city_admin": [
+        "测试古城文化街区",
+        "测试成品油管道（五通桥区段）",
+        "测试成品油管道（市中区段）",
+        "测试铅锌矿尾矿库",
+    ],
     "city": ["测试古城文化街区", "测试成品油管道（五通桥区段）", "测试成品油管道（市中区段）", "测试铅锌矿尾矿库"],
     "county_a": ["测试古城文化街区", "测试成品油管道（市中区段）"],
     "county_b": ["测试成品油管道（五通桥区段）", "测试铅锌矿尾矿库"],
@@ -284,11 +291,20 @@ def test_open_hazards_are_counted_on_the_feature(world, sources):
     do_add_source_hazard(
         acting_user=world.users["city"],
         source_id=sources["pipe_a"].pk,
-        data={"category": "occupation", "description": "占压", "supervision": "province",
-              "found_on": dt.date(2026, 1, 5), "deadline": dt.date(2026, 3, 1)},
+        data={
+            "category": "occupation",
+            "description": "占压",
+            "supervision": "province",
+            "found_on": dt.date(2026, 1, 5),
+            "deadline": dt.date(2026, 3, 1),
+        },
         today=dt.date(2026, 11, 1),
     )
-    pipe = next(f for f in get(world, "city", "risk-sources").json()["features"] if f["properties"]["id"] == sources["pipe_a"].pk)
+    pipe = next(
+        f
+        for f in get(world, "city", "risk-sources").json()["features"]
+        if f["properties"]["id"] == sources["pipe_a"].pk
+    )
     assert pipe["properties"]["open_hazards"] == 1
     assert pipe["properties"]["provincial_hazards"] == 1
     assert pipe["properties"]["overdue_hazards"] == 1
@@ -339,9 +355,19 @@ def fake_alarms(user, query):
 
     scope = access.scope_for(user)
     rows = [
-        point(103.7613, 29.5554, id=1, name="甲烷超限报警", county="511102", grade="1", date="2026-11-01T08:00:00+08:00"),
-        point(103.818, 29.4062, id=2, name="液位高报警", county="511112", grade="2", date="2026-10-01T08:00:00+08:00",
-              colour="red"),
+        point(
+            103.7613, 29.5554, id=1, name="甲烷超限报警", county="511102", grade="1", date="2026-11-01T08:00:00+08:00"
+        ),
+        point(
+            103.818,
+            29.4062,
+            id=2,
+            name="液位高报警",
+            county="511112",
+            grade="2",
+            date="2026-10-01T08:00:00+08:00",
+            colour="red",
+        ),
     ]
     return [r for r in rows if scope.covers_region(r["properties"]["county"])]
 
@@ -354,8 +380,20 @@ def test_the_endpoint_dispatches_to_a_registered_layer(world, extra_layers):
         return fake_alarms(user, query)
 
     extra_layers["alarms"] = layer
-    body = get(world, "city", "alarms", county="5111", category="gas", grade="1", colour="red",
-               date_from="2026-10-15", date_to="2026-11-30", zoom="9", q="报警", bbox="103,29,104,30").json()
+    body = get(
+        world,
+        "city",
+        "alarms",
+        county="5111",
+        category="gas",
+        grade="1",
+        colour="red",
+        date_from="2026-10-15",
+        date_to="2026-11-30",
+        zoom="9",
+        q="报警",
+        bbox="103,29,104,30",
+    ).json()
     query = seen[-1]
     assert query.county == "5111" and query.category == "gas" and query.grade == "1" and query.colour == "red"
     assert str(query.date_from) == "2026-10-15" and str(query.date_to) == "2026-11-30"
@@ -388,8 +426,16 @@ def test_features_a_faulty_layer_leaks_outside_the_jurisdiction_are_dropped(worl
 def test_malformed_features_are_dropped_not_served(world, extra_layers):
     extra_layers["alarms"] = lambda user, query: [
         point(103.76, 29.55, id=1, name="好的", county="511102"),
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": ["x", 1]}, "properties": {"id": 2, "name": "坏", "county": "511102"}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [103.7, 29.5]}, "properties": {"name": "缺id", "county": "511102"}},
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": ["x", 1]},
+            "properties": {"id": 2, "name": "坏", "county": "511102"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [103.7, 29.5]},
+            "properties": {"name": "缺id", "county": "511102"},
+        },
         {"type": "Feature", "geometry": None, "properties": {"id": 4, "name": "无几何", "county": "511102"}},
         "not a feature",
     ]

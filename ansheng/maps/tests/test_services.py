@@ -8,7 +8,6 @@ from ansheng.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from ansheng.core.models import AuditEvent, ObjectChange
 from ansheng.maps import services
 from ansheng.maps.models import RiskSource, SourceHazard
-from ansheng.maps.tests.conftest import square
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +75,15 @@ def test_every_field_error_is_reported_together(world):
     with pytest.raises(ValidationFailed) as caught:
         services.do_create_risk_source(
             acting_user=world.users["city"],
-            data={"name": "", "kind": "pipeline", "level": "purple", "county": "511102",
-                  "attributes": {"diameter_mm": "abc", "colour": "x"},
-                  "contact_phone": "12", "geometry": {"type": "Point", "coordinates": [103.76, 29.55]}},
+            data={
+                "name": "",
+                "kind": "pipeline",
+                "level": "purple",
+                "county": "511102",
+                "attributes": {"diameter_mm": "abc", "colour": "x"},
+                "contact_phone": "12",
+                "geometry": {"type": "Point", "coordinates": [103.76, 29.55]},
+            },
         )
     fields = {(error.field, error.code) for error in caught.value.errors}
     assert ("name", "required") in fields
@@ -124,8 +129,12 @@ def test_a_building_too_low_to_be_high_rise_is_refused(world):
     with pytest.raises(ValidationFailed) as caught:
         services.do_create_risk_source(
             acting_user=world.users["city"],
-            data=pipeline("511102", kind="high_rise", attributes={"height_m": 27, "use": "residential"},
-                          geometry={"type": "Point", "coordinates": [103.76, 29.55]}),
+            data=pipeline(
+                "511102",
+                kind="high_rise",
+                attributes={"height_m": 27, "use": "residential"},
+                geometry={"type": "Point", "coordinates": [103.76, 29.55]},
+            ),
         )
     assert (caught.value.code, caught.value.field) == ("not_high_rise", "attributes.height_m")
     assert "GB 50016" in str(caught.value.message)
@@ -277,13 +286,19 @@ def test_rectify_and_reopen(world, sources):
     assert {e.field for e in caught.value.errors} == {"note", "rectified_on"}
     with pytest.raises(ValidationFailed) as caught:
         services.do_rectify_source_hazard(
-            acting_user=world.users["county_a"], hazard_id=found.pk, rectified_on=dt.date(2026, 8, 1), note="x",
+            acting_user=world.users["county_a"],
+            hazard_id=found.pk,
+            rectified_on=dt.date(2026, 8, 1),
+            note="x",
             today=TODAY,
         )
     assert caught.value.code == "end_before_start"
     with pytest.raises(ValidationFailed) as caught:
         services.do_rectify_source_hazard(
-            acting_user=world.users["county_a"], hazard_id=found.pk, rectified_on=dt.date(2026, 12, 1), note="x",
+            acting_user=world.users["county_a"],
+            hazard_id=found.pk,
+            rectified_on=dt.date(2026, 12, 1),
+            note="x",
             today=TODAY,
         )
     assert caught.value.code == "in_future"
@@ -337,7 +352,8 @@ def test_rectifying_outside_the_jurisdiction_is_not_found(world, sources):
 def test_overhead_tailings_ponds(world, sources):
     assert sources["pond_b"].is_overhead_pond
     far = services.do_update_risk_source(
-        acting_user=world.users["city"], source_id=sources["pond_b"].pk,
+        acting_user=world.users["city"],
+        source_id=sources["pond_b"].pk,
         changes={"attributes": {"grade": "4", "downstream_distance_m": 1500}},
     )
     assert not far.is_overhead_pond

@@ -73,12 +73,21 @@ def test_the_geojson_export_holds_the_filtered_features_of_the_jurisdiction(worl
     assert {f["properties"]["county"] for f in body["features"]} == {"511102"}
     assert len(body["features"]) == 4
     narrowed = json.loads(
-        client_for(world, "county_a").get(
-            "/map/export.geojson", {"layers": "enterprises,risk-sources", "risk-sources.category": "pipeline",
-                                    "enterprises.category": "metal_mine"}
-        ).content
+        client_for(world, "county_a")
+        .get(
+            "/map/export.geojson",
+            {
+                "layers": "enterprises,risk-sources",
+                "risk-sources.category": "pipeline",
+                "enterprises.category": "metal_mine",
+            },
+        )
+        .content
     )
-    assert sorted(f["properties"]["name"] for f in narrowed["features"]) == ["市中区测试石灰石矿", "测试成品油管道（市中区段）"]
+    assert sorted(f["properties"]["name"] for f in narrowed["features"]) == [
+        "市中区测试石灰石矿",
+        "测试成品油管道（市中区段）",
+    ]
 
 
 def test_the_excel_export(world, sources):
@@ -158,8 +167,12 @@ def test_errors_are_shown_beside_their_fields(world):
             "status": "in_service",
             "attr-crowded_place-peak_people": "很多",
             "crs": "wgs84",
-            "geometry": json.dumps({"type": "Polygon", "coordinates": [[[103.75, 29.55], [103.76, 29.56],
-                                                                        [103.76, 29.55], [103.75, 29.56]]]}),
+            "geometry": json.dumps(
+                {
+                    "type": "Polygon",
+                    "coordinates": [[[103.75, 29.55], [103.76, 29.56], [103.76, 29.55], [103.75, 29.56]]],
+                }
+            ),
         },
     )
     assert response.status_code == 422
@@ -176,9 +189,18 @@ def test_edit_keeps_an_untouched_geometry_and_logs_the_reason(world, sources):
     initial = form.context["geometry_form"].initial["geometry"]
     response = client.post(
         f"/map/risk-sources/{pk}/edit/",
-        {"name": "改名后的管道", "kind": "pipeline", "level": "red", "county": "511102", "status": "in_service",
-         "code": sources["pipe_a"].code, "attr-pipeline-medium": "product_oil", "crs": "gcj02", "geometry": initial,
-         "reason": "名称核实"},
+        {
+            "name": "改名后的管道",
+            "kind": "pipeline",
+            "level": "red",
+            "county": "511102",
+            "status": "in_service",
+            "code": sources["pipe_a"].code,
+            "attr-pipeline-medium": "product_oil",
+            "crs": "gcj02",
+            "geometry": initial,
+            "reason": "名称核实",
+        },
     )
     assert response.status_code == 302
     source = RiskSource.objects.get(pk=pk)
@@ -190,11 +212,15 @@ def test_hazard_pages(world, sources):
     pk = sources["pipe_a"].pk
     client = client_for(world, "county_a")
     assert client.get(f"/map/risk-sources/{pk}/hazards/new/").status_code == 200
-    bad = client.post(f"/map/risk-sources/{pk}/hazards/new/", {"category": "occupation", "description": "",
-                                                               "supervision": "none", "found_on": "2026-01-01"})
+    bad = client.post(
+        f"/map/risk-sources/{pk}/hazards/new/",
+        {"category": "occupation", "description": "", "supervision": "none", "found_on": "2026-01-01"},
+    )
     assert bad.status_code == 422
-    ok = client.post(f"/map/risk-sources/{pk}/hazards/new/", {"category": "occupation", "description": "违建占压",
-                                                              "supervision": "none", "found_on": "2026-01-01"})
+    ok = client.post(
+        f"/map/risk-sources/{pk}/hazards/new/",
+        {"category": "occupation", "description": "违建占压", "supervision": "none", "found_on": "2026-01-01"},
+    )
     assert ok.status_code == 302
     hazard = SourceHazard.objects.get()
     done = client.post(f"/map/hazards/{hazard.pk}/rectify/", {"rectified_on": "2026-02-01", "note": "已拆除"})
