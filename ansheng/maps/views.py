@@ -72,6 +72,7 @@ def map_config(request: HttpRequest, *, compact: bool = False, county: str | Non
             "risk_sources": [{"value": v, "label": str(lbl)} for v, lbl in RiskSourceKind.choices()],
         },
         "compact": compact,
+        "time_zone": settings.TIME_ZONE,
         "can_export": access.can(request.user, "export", "map"),
         "export": {"geojson": reverse("maps:export_geojson"), "xlsx": reverse("maps:export_xlsx")},
         "title": _("乐山市安全风险分布图"),

@@ -100,6 +100,13 @@ def test_the_map_loads_offline_with_the_county_outlines_and_coloured_points(worl
     image = map_pixels(page)
     assert has_colour(image, (0xD3, 0x2F, 0x2F)), "no red point on the map"
     assert has_colour(image, (0x15, 0x65, 0xC0)), "no blue point on the map"
+    # the view exports as a PNG with the points in it
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出图片（PNG）").click()
+    assert download.value.suggested_filename.startswith("ansheng-map-")
+    exported = Image.open(download.value.path()).convert("RGB")
+    assert exported.width >= image.width and exported.height > image.height  # title and legend added
+    assert has_colour(exported, (0xD3, 0x2F, 0x2F))
     assert refused == []
 
 

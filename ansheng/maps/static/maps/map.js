@@ -282,7 +282,7 @@
         var at = L.latLng(p.label_point[1], p.label_point[0]);
         self.countyLabels.push({name: p.name, at: at});
         L.marker(at, {
-          interactive: false, keyboard: false,
+          interactive: false, keyboard: false, zIndexOffset: 1000,
           icon: L.divIcon({className: "county-label", html: "<span>" + p.name + "</span>", iconSize: [90, 18]})
         }).addTo(layer.group);
       }
@@ -449,13 +449,6 @@
     var ink = this.dark ? "#e3f2fd" : "#1f2933";
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    ctx.font = "bold 13px " + font;
-    this.countyLabels.forEach(function (label) {
-      var pt = map.latLngToContainerPoint(label.at);
-      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,.85)";
-      ctx.strokeText(label.name, pt.x, head + pt.y);
-      ctx.fillStyle = "#263238"; ctx.fillText(label.name, pt.x, head + pt.y);
-    });
     var self = this;
     Object.keys(this.state).forEach(function (name) {
       var layer = self.state[name];
@@ -472,6 +465,14 @@
         ctx.font = "bold 12px " + font; ctx.fillText(String(f.properties.count), pt.x, head + pt.y);
       });
     });
+    ctx.textAlign = "center";
+    ctx.font = "bold 13px " + font;
+    this.countyLabels.forEach(function (label) {
+      var pt = map.latLngToContainerPoint(label.at);
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,.85)";
+      ctx.strokeText(label.name, pt.x, head + pt.y);
+      ctx.fillStyle = "#263238"; ctx.fillText(label.name, pt.x, head + pt.y);
+    });
     // title and time
     ctx.textAlign = "left";
     ctx.fillStyle = ink;
@@ -479,10 +480,10 @@
     ctx.fillText(this.config.title || "", 12, head / 2);
     ctx.font = "12px " + font;
     ctx.textAlign = "right";
-    var now = new Date();
-    var stamp = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" +
-      String(now.getDate()).padStart(2, "0") + " " + String(now.getHours()).padStart(2, "0") + ":" +
-      String(now.getMinutes()).padStart(2, "0");
+    var stamp = new Intl.DateTimeFormat("zh-CN", {
+      timeZone: this.config.time_zone || undefined, hour12: false, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit"
+    }).format(new Date());
     ctx.fillText((subtitle ? subtitle + "  " : "") + stamp, size.x - 12, head / 2);
     // legend
     var y = head + size.y + foot / 2, x = 12;
