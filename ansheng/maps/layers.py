@@ -10,14 +10,15 @@ as points. A query without a zoom (the API, exports) always gets points, up to i
 
 from __future__ import annotations
 
+import json
 import logging
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, FloatField, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, F, FloatField, IntegerField, Max, Min, Q, QuerySet
 from django.db.models.functions import Cast, Floor
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,7 @@ logger = logging.getLogger("ansheng.maps")
 CLUSTER_BELOW_ZOOM = 12  # below this zoom enterprises come as grid clusters
 POINT_LIMIT = 4000  # more enterprises than this in the view are clustered at any zoom
 CELL_PIXELS = 64  # the cluster grid's cell, in screen pixels at the requested zoom
-COLOUR_CHUNK = 2000  # ids per call to the enterprise colour provider (keeps IN lists small on every database)
+COLOUR_CHUNK = 10000  # ids per call to the colour provider (under the bound-parameter limits of SQLite and PostgreSQL)
 
 
 def _county_names() -> dict[str, str]:
@@ -116,7 +117,7 @@ def counties(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
             if isinstance(counts, dict):
                 colours[str(code)] = {c: int(_number(counts.get(c)) or 0) for c in RiskColour.ORDER}
     elif has_colour_provider():
-        rows = list(enterprises.values_list("id", "county_id"))
+        rows = _fetch(enterprises.order_by().values_list("id", "county_id"))
         found = colours_of(pk for pk, _county in rows)
         colours = defaultdict(lambda: dict.fromkeys(RiskColour.ORDER, 0))
         for pk, county in rows:
@@ -197,6 +198,8 @@ def _point_features(rows: list[tuple], colours: dict[int, str], names: dict[str,
     detail = reverse("enterprises:detail", args=[0])[:-2]  # "/enterprises/" + id + "/"
     features = []
     for pk, name, code, county, category, lon, lat, former in rows:
+        if isinstance(former, str):  # JSON text as the cursor returns it on SQLite
+            former = json.loads(former or "[]")
         properties: dict[str, Any] = {
             "id": pk,
             "name": name,
@@ -218,19 +221,25 @@ def _point_features(rows: list[tuple], colours: dict[int, str], names: dict[str,
     return features
 
 
-_DETAIL = ("id", "name", "credit_code", "county_id", "category", "longitude", "latitude", "former_names")
+def _detail_columns(rows: QuerySet) -> QuerySet:
+    lon, lat = Cast(F("longitude"), FloatField()), Cast(F("latitude"), FloatField())
+    return rows.annotate(x=lon, y=lat).values_list(
+        "id", "name", "credit_code", "county_id", "category", "x", "y", "former_names"
+    )
 
 
 def _details(rows: QuerySet, ids: list[int] | None = None, limit: int | None = None) -> list[tuple]:
     """Rows of (id, name, code, county, category, lon, lat, former names): of the given ids, or of the queryset in
-    id order (cheap on the primary key, and a truncated answer is the same on every call)."""
+    id order (cheap on the primary key, and a truncated answer is the same on every call). Read from the cursor
+    with the positions as floats (the ORM would build a Decimal for each)."""
     if ids is not None:
         found: list[tuple] = []
         for start in range(0, len(ids), COLOUR_CHUNK):
-            found += list(rows.model.objects.filter(pk__in=ids[start : start + COLOUR_CHUNK]).values_list(*_DETAIL))
+            chunk = rows.model.objects.filter(pk__in=ids[start : start + COLOUR_CHUNK]).order_by()
+            found += _fetch(_detail_columns(chunk))
         return found
-    ordered = rows.order_by("id").values_list(*_DETAIL)
-    return list(ordered if limit is None else ordered[:limit])
+    ordered = _detail_columns(rows.order_by("id"))
+    return _fetch(ordered if limit is None else ordered[:limit])
 
 
 def _cluster(key: tuple[int, int], zoom: int, members: dict[str, Any]) -> dict[str, Any]:
@@ -284,37 +293,89 @@ def _sql_clusters(rows: QuerySet, zoom: int) -> tuple[list[dict[str, Any]], list
     return clusters, singles
 
 
-def _python_clusters(
-    rows: list[tuple[int, float, float, str]], colours: dict[int, str], zoom: int
-) -> tuple[list[dict[str, Any]], list[int]]:
-    """Grid clusters with the colours of their members (the colours come from another app, not the database)."""
+def _fetch(rows: QuerySet, *columns: Any) -> list[tuple]:
+    """Rows of plain values straight from the database cursor (a map of the city reads every located enterprise:
+    skipping the ORM's per-value conversion halves the time)."""
+    from django.db import connections
+
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _colour_clusters(
+    rows: QuerySet, query: LayerQuery, zoom: int
+) -> tuple[list[dict[str, Any]], list[int], dict[int, str]]:
+    """Grid clusters with the colours of their members (colours come from another app, not the database), counted
+    with numpy over arrays of the located enterprises."""
+    import numpy as np
+
+    lon, lat = Cast(F("longitude"), FloatField()), Cast(F("latitude"), FloatField())
+    county = Cast(F("county_id"), IntegerField())
+    located = _fetch(rows.order_by().annotate(x=lon, y=lat, c=county).values_list("id", "x", "y", "c"))
+    if not located:
+        return [], [], {}
+    table = np.array(located, dtype=np.float64)  # ids and county codes are exact in a double (< 2^53)
+    ids, xs, ys, counties = table[:, 0].astype(np.int64), table[:, 1], table[:, 2], table[:, 3].astype(np.int64)
+    colours = colours_of(ids.tolist())
+    none = len(RiskColour.ORDER)
+    shade = np.full(len(ids), none, dtype=np.int64)
+    if colours:
+        # place each colour by binary search over the sorted ids (no Python loop over every enterprise)
+        order = np.argsort(ids)
+        keys = np.fromiter(colours.keys(), dtype=np.int64, count=len(colours))
+        index = {colour: i for i, colour in enumerate(RiskColour.ORDER)}
+        codes = np.fromiter((index[c] for c in colours.values()), dtype=np.int64, count=len(colours))
+        where = np.searchsorted(ids, keys, sorter=order)
+        found = where < len(ids)
+        hits = order[where[found]]
+        matched = ids[hits] == keys[found]
+        shade[hits[matched]] = codes[found][matched]
+    if query.colour:
+        keep = shade == RiskColour.ORDER.index(query.colour)
+        ids, xs, ys, counties, shade = ids[keep], xs[keep], ys[keep], counties[keep], shade[keep]
+        if not len(ids):
+            return [], [], colours
     size = cell_size(zoom)
-    cells: dict[tuple[int, int], list[tuple[int, float, float, str]]] = defaultdict(list)
-    for row in rows:
-        cells[(math.floor(row[1] / size), math.floor(row[2] / size))].append(row)
+    gx = np.floor(xs / size).astype(np.int64)
+    gy = np.floor(ys / size).astype(np.int64)
+    keys = gx * 10_000_019 + gy  # a cell per (gx, gy): |gx|, |gy| < 10^7 at any zoom the map uses
+    cells, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    sum_x = np.bincount(inverse, weights=xs, minlength=len(cells))
+    sum_y = np.bincount(inverse, weights=ys, minlength=len(cells))
+    x0, x1 = np.minimum.reduceat(xs[order], starts), np.maximum.reduceat(xs[order], starts)
+    y0, y1 = np.minimum.reduceat(ys[order], starts), np.maximum.reduceat(ys[order], starts)
+    c0, c1 = np.minimum.reduceat(counties[order], starts), np.maximum.reduceat(counties[order], starts)
+    tally = np.bincount(inverse * (none + 1) + shade, minlength=len(cells) * (none + 1)).reshape(-1, none + 1)
+    first_ids = ids[order][starts]
     clusters, singles = [], []
-    for key, members in cells.items():
-        if len(members) == 1:
-            singles.append(members[0][0])
+    for cell in range(len(cells)):
+        n = int(counts[cell])
+        if n == 1:
+            singles.append(int(first_ids[cell]))
             continue
-        lons = [m[1] for m in members]
-        lats = [m[2] for m in members]
-        counties = [m[3] for m in members]
-        tally = Counter(colours.get(m[0]) for m in members)
+        key = int(cells[cell])
+        gx_cell, gy_cell = divmod(key, 10_000_019)
+        if gy_cell > 5_000_009:  # undo the floor of a negative row index
+            gx_cell, gy_cell = gx_cell + 1, gy_cell - 10_000_019
         summary = {
-            "n": len(members),
-            "lon": sum(lons) / len(lons),
-            "lat": sum(lats) / len(lats),
-            "x0": min(lons),
-            "y0": min(lats),
-            "x1": max(lons),
-            "y1": max(lats),
-            "cmin": min(counties),
-            "cmax": max(counties),
-            "colours": {c: tally.get(c, 0) for c in RiskColour.ORDER},
+            "n": n,
+            "lon": float(sum_x[cell]) / n,
+            "lat": float(sum_y[cell]) / n,
+            "x0": float(x0[cell]),
+            "y0": float(y0[cell]),
+            "x1": float(x1[cell]),
+            "y1": float(y1[cell]),
+            "cmin": str(int(c0[cell])),
+            "cmax": str(int(c1[cell])),
+            "colours": {colour: int(tally[cell][i]) for i, colour in enumerate(RiskColour.ORDER)},
         }
-        clusters.append(_cluster(key, zoom, summary))
-    return clusters, singles
+        clusters.append(_cluster((gx_cell, gy_cell), zoom, summary))
+    return clusters, singles, colours
 
 
 def enterprises(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
@@ -343,12 +404,7 @@ def enterprises(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
         return _point_features(details[: query.limit + 1], colours, names, bool(query.q))
     assert zoom is not None
     if provider:
-        lon, lat = Cast(F("longitude"), FloatField()), Cast(F("latitude"), FloatField())
-        located = list(rows.annotate(x=lon, y=lat).values_list("id", "x", "y", "county_id"))
-        colours = colours_of(row[0] for row in located)
-        if query.colour:
-            located = [row for row in located if colours.get(row[0]) == query.colour]
-        clusters, singles = _python_clusters(located, colours, zoom)
+        clusters, singles, colours = _colour_clusters(rows, query, zoom)
     else:
         colours = {}
         clusters, singles = _sql_clusters(rows, zoom)

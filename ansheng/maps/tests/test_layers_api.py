@@ -501,3 +501,16 @@ def test_the_limit_truncates_and_says_so(world):
     assert get(world, "city", "enterprises", limit="4").json()["truncated"] is False
     body = get(world, "city", "counties", limit="1").json()
     assert body["count"] == 1 and body["truncated"] is True
+
+
+def test_the_colour_filter_applies_to_clusters_too(world, colours):
+    colours[world.enterprises["chem_b"].pk] = "orange"
+    colours[world.enterprises["builder_b"].pk] = "orange"
+    colours[world.enterprises["mine_a"].pk] = "red"
+    orange = get(world, "city", "enterprises", zoom=8, colour="orange").json()["features"]
+    assert [f["properties"]["count"] for f in orange] == [2]
+    assert orange[0]["properties"]["colours"] == {"red": 0, "orange": 2, "yellow": 0, "blue": 0}
+    red = get(world, "city", "enterprises", zoom=8, colour="red").json()["features"]
+    assert [(f["properties"]["name"], f["properties"]["colour"]) for f in red] == [("市中区测试石灰石矿", "red")]
+    assert get(world, "city", "enterprises", zoom=8, colour="blue").json()["count"] == 0
+    assert get(world, "county_a", "enterprises", zoom=8, colour="orange").json()["count"] == 0
