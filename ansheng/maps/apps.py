@@ -24,6 +24,7 @@ class MapsConfig(PlatformApp):
         ("enterprises", "ansheng.maps.layers.enterprises"),
         ("risk-sources", "ansheng.maps.layers.risk_sources"),
     )
+    home_panels = ("ansheng.maps.views.home_panel",)
     dashboard_sources = (("risk-sources", "ansheng.maps.dashboard.risk_sources_panel"),)
     demo_loaders = ((70, "ansheng.maps.demo.load_risk_sources"),)
 

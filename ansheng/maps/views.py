@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -388,3 +388,21 @@ def hazard_reopen(request: HttpRequest, hazard_id: int) -> HttpResponse:
     else:
         messages.success(request, _("隐患已重新打开"))
     return redirect("maps:risk_source", pk=hazard.risk_source_id)
+
+
+def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The way to the map (and, for those who have it, the command dashboard) from the home page, with the risk
+    sources and their open hazards in the jurisdiction."""
+    if not access.can(request.user, "view", "map"):
+        return None
+    panel: dict[str, Any] = {"order": 5, "template": "maps/partials/home_panel.html", "sources": None}
+    if access.can(request.user, "view", "risk_source"):
+        from ansheng.maps.dashboard import risk_sources_panel
+
+        figures = risk_sources_panel(request.user, None)
+        panel["sources"] = {item["label"]: item["value"] for item in figures["headline"]}
+    try:
+        panel["dashboard"] = reverse("dashboard:city") if access.can(request.user, "view", "dashboard") else ""
+    except (NoReverseMatch, LookupError):  # the dashboard app is not installed
+        panel["dashboard"] = ""
+    return panel

@@ -234,3 +234,11 @@ def test_hazard_pages(world, sources):
     # a source with hazards is not deleted; the page says why
     refused = client.post(f"/map/risk-sources/{pk}/delete/", follow=True)
     assert "不能删除" in refused.content.decode()
+
+
+def test_the_home_page_leads_to_the_map(world, sources):
+    text = client_for(world, "county_b").get("/").content.decode()
+    assert 'data-testid="map-panel-home"' in text and "/dashboard/" in text and "头顶库" in text
+    staff = client_for(world, "ent_staff").get("/").content.decode()
+    assert 'data-testid="map-panel-home"' in staff and "/dashboard/" not in staff and "头顶库" not in staff
+    assert 'data-testid="map-panel-home"' not in client_for(world, "public").get("/").content.decode()

@@ -276,6 +276,7 @@
         style: {color: self.dark ? "#4fc3f7" : "#5c6b7a", weight: 1.5, fillColor: fill,
                 fillOpacity: self.dark ? 0.55 : 0.6}
       });
+      shape.feature = feature;
       shape.on("click", function (event) { self._clicked("counties", feature, event, shape); });
       layer.group.addLayer(shape);
       if (p.label_point) {
@@ -373,20 +374,25 @@
     var b = hit.bbox;
     this.userMoved = true;
     this.pendingFocus = {layer: hit.layer, id: hit.id};
-    if (this.state[hit.layer] && !this.state[hit.layer].on) {
-      this.state[hit.layer].on = true;
-      this._emit("toggled", this.state[hit.layer]);
+    var layer = this.state[hit.layer];
+    if (layer && !layer.on) {
+      layer.on = true;
+      layer.group.addTo(this.map);
+      this._emit("toggled", layer);
     }
     if (b[2] - b[0] > 1e-5 || b[3] - b[1] > 1e-5) {
       this.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {maxZoom: 15, padding: [40, 40]});
     } else {
       this.map.setView([hit.point[1], hit.point[0]], 15);
     }
-    this.reload(false);
+    // open it now if it is already drawn (an outline, a source in view); otherwise when its layer is drawn again
+    if (layer && layer.data) { this._openFocus(); }
+    if (this.pendingFocus) { this.reload(false); }
   };
 
   AnshengMap.prototype._openFocus = function () {
     var focus = this.pendingFocus, layer = this.state[focus.layer], self = this, found = null;
+    if (!layer) { this.pendingFocus = null; return; }
     layer.group.eachLayer(function (shape) {
       if (shape.feature && String(shape.feature.properties.id) === String(focus.id)) { found = shape; }
     });
