@@ -185,15 +185,29 @@ def _positions_ok(node: Any, depth: int) -> bool:
 DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
 
 
+def _point_ok(position: Any) -> bool:
+    if type(position) is not list or len(position) < 2:
+        return _positions_ok(position, 0)
+    x, y = position[0], position[1]
+    return (type(x) is float and type(y) is float and math.isfinite(x) and math.isfinite(y)) or _positions_ok(
+        position, 0
+    )
+
+
 def well_formed(feature: Any) -> bool:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return False
     geometry, properties = feature.get("geometry"), feature.get("properties")
     if not isinstance(geometry, dict) or not isinstance(properties, dict):
         return False
-    depth = DEPTH.get(geometry.get("type"))  # type: ignore[arg-type]
-    if depth is None or not _positions_ok(geometry.get("coordinates"), depth):
-        return False
+    kind = geometry.get("type")
+    if kind == "Point":  # the common case, checked without recursion
+        if not _point_ok(geometry.get("coordinates")):
+            return False
+    else:
+        depth = DEPTH.get(kind)  # type: ignore[arg-type]
+        if depth is None or not _positions_ok(geometry.get("coordinates"), depth):
+            return False
     return properties.get("id") is not None and bool(properties.get("name")) and "county" in properties
 
 

@@ -196,6 +196,8 @@ def _point_features(rows: list[tuple], colours: dict[int, str], names: dict[str,
     from ansheng.enterprises.choices import Category
 
     detail = reverse("enterprises:detail", args=[0])[:-2]  # "/enterprises/" + id + "/"
+    categories = {value: str(label) for value, label in Category.choices()}
+    colour_labels = {value: str(label) for value, label in RiskColour.choices()}
     features = []
     for pk, name, code, county, category, lon, lat, former in rows:
         if isinstance(former, str):  # JSON text as the cursor returns it on SQLite
@@ -208,13 +210,13 @@ def _point_features(rows: list[tuple], colours: dict[int, str], names: dict[str,
             "kind": "enterprise",
             "code": code,
             "category": category,
-            "category_label": str(Category.label(category)),
+            "category_label": categories.get(category, category),
             "url": f"{detail}{pk}/",
         }
         colour = colours.get(pk)
         if colour:
             properties["colour"] = colour
-            properties["colour_label"] = str(RiskColour.label(colour))
+            properties["colour_label"] = colour_labels[colour]
         if with_aka and former:
             properties["former_names"] = former
         features.append(point(lon, lat, **properties))
@@ -391,13 +393,17 @@ def enterprises(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
     names = _county_names()
     zoom = query.zoom
     clustered = zoom is not None and zoom < CLUSTER_BELOW_ZOOM
-    if zoom is not None and not clustered and rows.count() > POINT_LIMIT:
-        clustered = True
+    if not clustered:
+        # A view: at most POINT_LIMIT points, else clusters (read one row more to know). No view (the API, an
+        # export): up to the limit, and one more so the endpoint can say the answer was cut short.
+        wanted = POINT_LIMIT + 1 if zoom is not None else None
+        if not provider and zoom is None:
+            wanted = query.limit + 1
+        details = _details(rows, limit=wanted)
+        clustered = zoom is not None and len(details) > POINT_LIMIT
     if not clustered:
         if not provider:
-            # one more than the limit, so the endpoint can say the answer was cut short
-            return _point_features(_details(rows, limit=query.limit + 1), {}, names, bool(query.q))
-        details = _details(rows)
+            return _point_features(details, {}, names, bool(query.q))
         colours = colours_of(row[0] for row in details)
         if query.colour:
             details = [row for row in details if colours.get(row[0]) == query.colour]
