@@ -83,7 +83,7 @@ def test_the_map_loads_offline_with_the_county_outlines_and_coloured_points(worl
     colours[world.enterprises["builder_b"].pk] = "blue"
     refused = offline(page, live_server)
     login(page, "city")
-    page.get_by_role("link", name="风险一张图").click()
+    page.get_by_role("link", name="风险一张图", exact=True).click()
     expect(page.get_by_role("heading", name="图层")).to_be_visible()
     wait_count(page, "counties", 2)
     wait_count(page, "enterprises", 4)
@@ -161,7 +161,7 @@ def test_search_flies_to_a_record_and_opens_it(world, sources, page, login, live
     popup = page.get_by_test_id("map-popup")
     expect(popup).to_contain_text("测试古城文化街区")
     expect(popup).to_contain_text("人员密集场所")
-    assert page.evaluate("window.anshengMap.map.getZoom()") >= 13
+    page.wait_for_function("window.anshengMap.map.getZoom() >= 13")  # flown in (after the zoom animation)
     # 五通桥's sources are not found from 市中区
     page.get_by_label("搜索名称或代码").fill("尾矿库")
     page.get_by_role("button", name="搜索", exact=True).click()
