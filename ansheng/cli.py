@@ -320,4 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the one imported copy of this module (`python -m` would otherwise load it twice, and an app command's
+    # CommandError would not be the class main() catches).
+    from ansheng.cli import main as _main
+
+    sys.exit(_main())

@@ -2,6 +2,7 @@
 app by app without editing this list. Importing this module reads no settings (the CLI uses it before Django)."""
 
 import importlib.util
+from pathlib import Path
 
 CANDIDATE_APPS = [
     "ansheng.core",
@@ -18,11 +19,17 @@ CANDIDATE_APPS = [
 ]
 
 
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
 def _present(app: str) -> bool:
+    """Whether the app is part of this build: its package lies inside this `ansheng` directory (an editable
+    install elsewhere on the path must not lend apps to another checkout)."""
     try:
-        return importlib.util.find_spec(app + ".apps") is not None
+        spec = importlib.util.find_spec(app + ".apps")
     except ModuleNotFoundError:
         return False
+    return spec is not None and spec.origin is not None and Path(spec.origin).resolve().is_relative_to(_PACKAGE_DIR)
 
 
 def present_apps() -> list[str]:
