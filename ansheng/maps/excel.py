@@ -55,7 +55,7 @@ def build_workbook(collections: dict[str, dict[str, Any]], county_names: dict[st
         extra: list[str] = []
         for feature in features:
             for key, value in feature["properties"].items():
-                if key in SKIP or key in extra or (isinstance(value, dict | list) and key != "summary"):
+                if key in SKIP or key in extra or isinstance(value, dict | list):
                     continue
                 if key not in {
                     "id",

@@ -53,8 +53,11 @@ def map_config(request: HttpRequest, *, compact: bool = False, county: str | Non
         regions = regions.filter(code=county)
     region_list = [{"code": r.code, "name": r.name} for r in regions]
     colours = [{"value": v, "label": str(lbl), "short": str(RiskColour.short(v))} for v, lbl in RiskColour.choices()]
+    hidden = set() if access.can(request.user, "view", "risk_source") else {"risk-sources"}
     layers = [
-        {"name": name, "label": features.layer_label(name), "on": name in DEFAULT_ON} for name in features.layer_names()
+        {"name": name, "label": features.layer_label(name), "on": name in DEFAULT_ON}
+        for name in features.layer_names()
+        if name not in hidden
     ]
     return {
         "layers": layers,

@@ -46,7 +46,10 @@ def test_the_map_page_follows_the_tile_settings(world, settings):
 
 
 def test_an_enterprise_sees_its_own_map_and_the_public_none(world):
-    assert client_for(world, "ent_staff").get("/map/").status_code == 200
+    response = client_for(world, "ent_staff").get("/map/")
+    assert response.status_code == 200
+    names = [layer["name"] for layer in config_of(response)["layers"]]
+    assert "enterprises" in names and "risk-sources" not in names  # not a layer of theirs
     assert client_for(world, "public").get("/map/").status_code == 404
     assert Client().get("/map/").status_code == 302
 
