@@ -135,6 +135,7 @@ def test_a_click_opens_the_record(world, colours, page, login, live_server):  # 
     colours[world.enterprises["chem_b"].pk] = "orange"
     login(page, "city")
     page.goto(f"{live_server.url}/map/")
+    wait_count(page, "counties", 2)  # drawn and fitted: the view is ours to move now
     wait_count(page, "enterprises", 4)
     page.evaluate("window.anshengMap.map.setView([29.4035, 103.8202], 15)")
     page.wait_for_function(

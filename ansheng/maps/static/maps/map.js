@@ -291,7 +291,7 @@
     layer.group.bringToBack && layer.group.bringToBack();
     if (!this.fitted) {
       this.fitted = true;
-      this.fitCounties();
+      if (!this.userMoved) { this.fitCounties(); }  // never pull the view away from where someone went
     }
     this._emit("counties", layer);
   };
@@ -373,6 +373,7 @@
   AnshengMap.prototype.flyTo = function (hit) {
     var b = hit.bbox;
     this.userMoved = true;
+    this.fitted = true;
     this.pendingFocus = {layer: hit.layer, id: hit.id};
     var layer = this.state[hit.layer];
     if (layer && !layer.on) {
