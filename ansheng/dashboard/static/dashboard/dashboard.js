@@ -60,7 +60,9 @@
     var horizontal = panel.kind === "bar" && panel.horizontal;
     var categoryAxis = Object.assign({type: "category", data: panel.categories}, axisStyle());
     categoryAxis.axisLabel = {color: MUTED, fontSize: 12, interval: 0, rotate: !horizontal && panel.categories.length > 6 ? 30 : 0};
-    var valueAxis = Object.assign({type: "value", name: panel.unit || "", nameTextStyle: {color: MUTED}}, axisStyle());
+    // the unit names the value axis when there is no legend above it to collide with
+    var valueAxis = Object.assign({type: "value", name: panel.series.length > 1 ? "" : (panel.unit || ""),
+                                   nameTextStyle: {color: MUTED}}, axisStyle());
     base.grid = {left: 8, right: 16, top: panel.series.length > 1 ? 30 : 14, bottom: 4, containLabel: true};
     if (panel.series.length > 1) {
       base.legend = {type: "scroll", top: 0, textStyle: {color: MUTED}, itemWidth: 12, itemHeight: 10,

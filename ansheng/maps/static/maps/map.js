@@ -55,7 +55,7 @@
     var renderer = L.canvas({padding: 0.3, tolerance: 6});
     this.renderer = renderer;
     this.map = L.map(this.element, {
-      preferCanvas: true, renderer: renderer, zoomSnap: 1, minZoom: 6, maxZoom: 18,
+      preferCanvas: true, renderer: renderer, zoomSnap: 0.25, zoomDelta: 1, minZoom: 6, maxZoom: 18,
       attributionControl: true, zoomControl: !this.config.compact || !this.options.noZoom
     }).setView([29.45, 103.65], 9);
     this.map.attributionControl.setPrefix(false);
