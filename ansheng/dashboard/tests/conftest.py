@@ -1,0 +1,1 @@
+from ansheng.maps.tests.conftest import extra_sources, sources  # noqa: F401  (shared fixtures)
