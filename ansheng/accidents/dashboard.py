@@ -42,7 +42,7 @@ def _period(user: Any, region: Any, year: int, until_month: int, until_day: int)
     }
 
 
-def accident_source(user: Any, region_code: str | None) -> dict[str, Any]:
+def accident_figures(user: Any, region_code: str | None) -> dict[str, Any]:
     """This year to date and the same period of last year (同比), open reporting links and overdue ones."""
     try:
         region = statistics.region_for(user, region_code or getattr(settings, "CITY_CODE", "511100"), noun="accident")
@@ -61,4 +61,41 @@ def accident_source(user: Any, region_code: str | None) -> dict[str, Any]:
         "open": open_rows.filter(county__code__startswith=region.prefix).count(),
         "pending_reports": len(pending),
         "overdue_reports": sum(1 for p in pending if p["countdown"].overdue),
+    }
+
+
+def accident_source(user: Any, region_code: str | None) -> dict[str, Any]:
+    """The dashboard panel (docs/dashboard.md): accidents, deaths and serious injuries this year against last."""
+    figures = accident_figures(user, region_code)
+    title = "事故：今年与去年同期"
+    if not figures:
+        return {
+            "title": title,
+            "kind": "table",
+            "columns": [{"key": "x", "label": "—"}],
+            "rows": [],
+            "empty": "无权查看该区域的事故",
+        }
+    this, last = figures["this_year"], figures["last_year"]
+    labels = (("accidents", "起数"), ("deaths", "死亡"), ("serious_injuries", "重伤"))
+    return {
+        "title": title,
+        "kind": "bar",
+        "link": "/accidents/statistics/",
+        "categories": [label for _key, label in labels],
+        "series": [
+            {"name": f"{this['year']}年", "values": [this[key] for key, _l in labels], "colour": "red"},
+            {"name": f"{last['year']}年同期", "values": [last[key] for key, _l in labels], "colour": "grey"},
+        ],
+        "headline": [
+            {"label": "未结案", "value": figures["open"], "unit": "起", "link": "/accidents/"},
+            {"label": "待报送", "value": figures["pending_reports"], "unit": "项", "colour": "orange"},
+            {
+                "label": "已超时",
+                "value": figures["overdue_reports"],
+                "unit": "项",
+                "colour": "red" if figures["overdue_reports"] else "green",
+            },
+        ],
+        "note": f"截至 {this['until']}；统计口径见事故统计页",
     }

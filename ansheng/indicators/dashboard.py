@@ -12,7 +12,7 @@ from ansheng.core.errors import AnshengError
 from ansheng.indicators import evaluate, plans
 
 
-def indicator_source(user: Any, region_code: str | None) -> dict[str, Any]:
+def indicator_figures(user: Any, region_code: str | None) -> dict[str, Any]:
     """The current plan's (or the latest ended plan's) indicators for a region within the user's jurisdiction."""
     if not access.can(user, "view", "indicator"):
         return {}
@@ -33,4 +33,64 @@ def indicator_source(user: Any, region_code: str | None) -> dict[str, Any]:
         "items": items,
         "attained": sum(1 for i in items if i["status"] in {"attained", "on_track"}),
         "missed": sum(1 for i in items if i["status"] in {"missed", "off_track"}),
+    }
+
+
+STATUS = {
+    "attained": ("已达成", "green"),
+    "on_track": ("进度正常", "teal"),
+    "off_track": ("进度滞后", "orange"),
+    "missed": ("未达成", "red"),
+    "not_started": ("未开始", "grey"),
+    "no_data": ("缺数据", "grey"),
+}
+
+
+def indicator_source(user: Any, region_code: str | None) -> dict[str, Any]:
+    """The dashboard panel (docs/dashboard.md): each indicator of the plan with its target, actual and status."""
+    figures = indicator_figures(user, region_code)
+    if not figures:
+        return {
+            "title": "规划指标",
+            "kind": "table",
+            "columns": [{"key": "x", "label": "—"}],
+            "rows": [],
+            "empty": "无权查看或没有适用的规划",
+        }
+    rows = []
+    for item in figures["items"]:
+        label, colour = STATUS.get(item["status"], (item["status"], "grey"))
+        rows.append(
+            {
+                "no": item["no"],
+                "name": item["name"],
+                "target": item["target"],
+                "actual": item["actual"],
+                "status": label,
+                "_colour": colour,
+                "_link": f"/indicators/plans/{figures['plan']}/{item['no']}/",
+            }
+        )
+    return {
+        "title": "规划指标",
+        "subtitle": str(figures["plan_name"])[:80],
+        "kind": "table",
+        "link": "/indicators/dashboard/",
+        "headline": [
+            {"label": "达成或正常", "value": figures["attained"], "unit": "项", "colour": "green"},
+            {
+                "label": "未达成或滞后",
+                "value": figures["missed"],
+                "unit": "项",
+                "colour": "red" if figures["missed"] else "green",
+            },
+        ],
+        "columns": [
+            {"key": "no", "label": "序号", "align": "right"},
+            {"key": "name", "label": "指标"},
+            {"key": "target", "label": "目标", "align": "right"},
+            {"key": "actual", "label": "实际", "align": "right"},
+            {"key": "status", "label": "状态"},
+        ],
+        "rows": rows,
     }

@@ -105,9 +105,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     counts = {key: sum(1 for c in cards if c["row"].result.status == key) for key in STATUS}
     this_year = None
     if access.can(request.user, "view", "accident"):
-        from ansheng.accidents.dashboard import accident_source
+        from ansheng.accidents.dashboard import accident_figures
 
-        this_year = accident_source(request.user, region.pk)
+        this_year = accident_figures(request.user, region.pk)
     context = {
         "plan": plan,
         "plans": [p.plan for p in plans.all_plans()],

@@ -56,7 +56,8 @@ def test_the_map_layer_draws_points_by_grade_within_the_jurisdiction(world, rece
 
 
 def test_the_dashboard_source_compares_this_year_with_last(world, recent):
-    source = named("dashboard_sources")["accidents"]
+    from ansheng.accidents.dashboard import accident_figures as source
+
     figures = source(world.users["city"], None)
     assert figures["this_year"]["accidents"] == 2 and figures["this_year"]["deaths"] == 4
     assert figures["this_year"]["by_grade"]["较大"] == 1 and figures["last_year"]["accidents"] == 0
@@ -67,7 +68,8 @@ def test_the_dashboard_source_compares_this_year_with_last(world, recent):
 
 
 def test_the_indicator_source_for_a_region(world, recent):
-    source = named("dashboard_sources")["indicators"]
+    from ansheng.indicators.dashboard import indicator_figures as source
+
     figures = source(world.users["city"], "511100")
     assert figures["plan"] == "leshan-2016-2020" and len(figures["items"]) == 12
     assert source(world.users["county_a"], "511112") == {}
@@ -92,3 +94,14 @@ def test_the_worker_freezes_figures_after_the_window(world, recent, monkeypatch)
     general, _larger = recent
     general.refresh_from_db()
     assert general.figures_frozen_at == later and general.confirmed_deaths == 1
+
+
+def test_both_dashboard_sources_follow_the_panel_protocol(world, recent):
+    from ansheng.dashboard.panels import validate
+
+    accidents = validate(named("dashboard_sources")["accidents"](world.users["city"], None))
+    assert accidents["kind"] == "bar" and accidents["series"][0]["values"][:2] == [2, 4]
+    indicators = validate(named("dashboard_sources")["indicators"](world.users["city"], "511100"))
+    assert indicators["kind"] == "table" and len(indicators["rows"]) == 12
+    denied = validate(named("dashboard_sources")["accidents"](world.users["county_b"], "511102"))
+    assert denied["rows"] == []
