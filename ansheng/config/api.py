@@ -194,6 +194,12 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     )
 
 
+@api.exception_handler(OverflowError)
+def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # A number in the request too large for the database (an id or a year of 10**20): bad input, never a 500.
+    return _error(request, 422, {"code": "out_of_range", "message": _("数值超出允许范围"), "field": None})
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path)

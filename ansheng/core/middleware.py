@@ -52,7 +52,13 @@ class ErrorPagesMiddleware:
 
         from ansheng.core.errors import AnshengError
 
-        if not isinstance(exception, AnshengError) or request.path.startswith("/api/"):
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, OverflowError):  # a number in the address too large for the database
+            from django.utils.translation import gettext as _
+
+            return render(request, "core/error.html", {"status": 400, "title": _("数值超出允许范围")}, status=400)
+        if not isinstance(exception, AnshengError):
             return None
         return render(
             request,

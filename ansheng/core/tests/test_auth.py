@@ -157,7 +157,18 @@ def test_nul_characters_are_refused_not_a_server_error(world, bearer):
     response = client.get("/api/v1/enterprises?q=a%00b", **bearer(world.users["city"]))
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_character"
-    response = client.post("/api/v1/enterprises", {"credit_code": "x\u0000", "name": "n\u0000", "county": "511102",
-                                                   "category": "commerce"}, content_type="application/json",
-                           **bearer(world.users["city"]))
+    response = client.post(
+        "/api/v1/enterprises",
+        {"credit_code": "x\u0000", "name": "n\u0000", "county": "511102", "category": "commerce"},
+        content_type="application/json",
+        **bearer(world.users["city"]),
+    )
     assert response.status_code in {400, 422}
+
+
+def test_numbers_too_large_for_the_database_are_bad_input(world, bearer, client_for):
+    response = Client().get("/api/v1/enterprises/" + "9" * 30, **bearer(world.users["city"]))
+    assert response.status_code in {404, 422}
+    response = Client().get("/api/v1/enterprises", {"park": 10**30}, **bearer(world.users["city"]))
+    assert response.status_code == 422
+    assert response.json()["code"] == "out_of_range"
