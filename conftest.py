@@ -85,6 +85,10 @@ def browser():
         if _ci():
             pytest.fail("playwright is not installed; CI requires the browser tests")
         pytest.skip("playwright is not installed")
+    from playwright.sync_api import expect
+
+    # Generous waits: CI machines have two cores and run the server, the browser and the tests together.
+    expect.set_options(timeout=20000)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
@@ -95,7 +99,7 @@ def browser():
 def page(browser):
     """A fresh page in Chinese (zh-CN), desktop size."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)
     page = context.new_page()
     yield page
     context.close()
@@ -107,7 +111,7 @@ def phone(browser):
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
     )
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)
     page = context.new_page()
     yield page
     context.close()
