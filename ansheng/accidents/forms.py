@@ -1,5 +1,5 @@
 """Forms of the accident pages. They collect and render input; the services validate and save, so pages, API and
-imports share one set of rules (a service error is put back on the form by ``views.form_errors``)."""
+imports share one set of rules (a service error is put back on the form by ``ansheng.core.errors.put_on_form``)."""
 
 from __future__ import annotations
 

@@ -47,7 +47,16 @@ from ansheng.accidents.models.accidents import FIGURES, YUAN_PER_WAN
 from ansheng.core import access
 from ansheng.core.audit import append_event, log_change, snapshot
 from ansheng.core.choices import ChangeAction, Role
-from ansheng.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed, from_domain
+from ansheng.core.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    from_domain,
+    full_clean,
+    reject_unknown_fields,
+)
 from ansheng.core.models import Region, User
 from ansheng.domain import accidents as rules
 from ansheng.domain import report_clock
@@ -67,6 +76,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str, Any]] = {
     "close": (frozenset({Status.APPROVED}), Status.CLOSED, "close", _("结案")),
 }
 
+# Fields the services set themselves (not validated as user input when an accident is checked).
+SET_BY_SERVICE = ["number", "county", "township", "enterprise", "reported_by", "year", "month"]
 REPORT_FIELDS = frozenset(
     {
         "enterprise",
@@ -186,19 +197,6 @@ def _event(actor: Any, event: str, accident: Accident, payload: dict[str, Any], 
         enterprise_id=accident.enterprise_id,
         at=at,
     )
-
-
-def _full_clean(instance: Any, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False)
-    except DjangoValidationError as exc:
-        raise ValidationFailed.from_django(exc) from None
-
-
-def _unknown(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationFailed(_("未知字段：%(name)s") % {"name": unknown[0]}, code="unknown_field", field=unknown[0])
 
 
 def _aware(value: Any, field: str) -> dt.datetime | None:
@@ -509,7 +507,7 @@ def do_report_accident(*, acting_user: User, data: Mapping[str, Any], now: dt.da
 
     now = _now(now)
     access.require(acting_user, "report", "accident")
-    _unknown(data, REPORT_FIELDS)
+    reject_unknown_fields(data, REPORT_FIELDS)
     scope = access.scope_for(acting_user)
     accident = Accident(
         reported_at=now, reported_by=acting_user, created_at=now, status_changed_at=now, last_report_at=now
@@ -578,7 +576,11 @@ def do_report_accident(*, acting_user: User, data: Mapping[str, Any], now: dt.da
     _set_grade(accident, now)
     accident.in_statistics = _statistics_flag(accident)
     accident.year = timezone.localtime(accident.occurred_at).year
-    _full_clean(accident, exclude=["number", "county", "township", "enterprise", "reported_by", "year", "month"])
+    full_clean(
+        accident,
+        exclude=SET_BY_SERVICE,
+        validate_unique=False,
+    )
     _schedule_followup(accident)
     for attempt in range(5):
         accident.number = _next_number(accident.county_id, accident.year)
@@ -737,7 +739,7 @@ def _freeze(accident: Accident, actor: Any, now: dt.datetime) -> bool:
 
 
 def _parse_changes(accident: Accident, changes: Mapping[str, Any]) -> dict[str, Any]:
-    _unknown(changes, frozenset(FIGURES))
+    reject_unknown_fields(changes, frozenset(FIGURES))
     parsed: dict[str, Any] = {}
     for name, value in changes.items():
         if value in (None, ""):
@@ -973,7 +975,7 @@ def do_update_details(
     """Descriptive fields of the report (place, scene, course, measures taken …): a registry edit in the change
     log. Figures go through corrections and follow-ups, classification through verification."""
     now = _now(now)
-    _unknown(changes, DETAIL_FIELDS)
+    reject_unknown_fields(changes, DETAIL_FIELDS)
     with transaction.atomic():
         accident = _load(acting_user, accident_id, "correct")
         if not accident.is_open:
@@ -991,7 +993,11 @@ def do_update_details(
         ]
         if required:
             raise ValidationFailed(errors=required)
-        _full_clean(accident, exclude=["number", "county", "township", "enterprise", "reported_by", "year", "month"])
+        full_clean(
+            accident,
+            exclude=SET_BY_SERVICE,
+            validate_unique=False,
+        )
         accident.save()
         log_change(
             user=acting_user,
@@ -1018,7 +1024,7 @@ def do_verify_accident(
     sector (which decides the 7- or 30-day window), accident types of both standards, industry, 较大涉险."""
     now = _now(now)
     changes = dict(changes or {})
-    _unknown(changes, CLASSIFICATION_FIELDS)
+    reject_unknown_fields(changes, CLASSIFICATION_FIELDS)
     with transaction.atomic():
         accident = _load(acting_user, accident_id, "verify")
         before = snapshot(accident, CLASSIFICATION_FIELDS | {"large_risk", "large_risk_triggers", "recount_until"})
@@ -1036,7 +1042,11 @@ def do_verify_accident(
         _large_risk(accident, changes)
         if accident.figures_frozen_at is None:
             accident.recount_until = _recount_until(accident)
-        _full_clean(accident, exclude=["number", "county", "township", "enterprise", "reported_by", "year", "month"])
+        full_clean(
+            accident,
+            exclude=SET_BY_SERVICE,
+            validate_unique=False,
+        )
         _transition(accident, "verify", now)
         accident.save()
         if "socially_significant" in changes or "sector" in changes:

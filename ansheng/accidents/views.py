@@ -39,16 +39,9 @@ from ansheng.accidents.forms import (
 from ansheng.accidents.models import Accident
 from ansheng.accidents.models.accidents import FIGURES
 from ansheng.core import access
-from ansheng.core.errors import AnshengError, PermissionDenied
+from ansheng.core.errors import AnshengError, PermissionDenied, put_on_form
 from ansheng.domain import accidents as rules
 from ansheng.domain import report_clock
-
-
-def form_errors(form: Any, exc: AnshengError, renames: dict[str, str] | None = None) -> None:
-    """Put a service error on the form, field by field (CONVENTIONS 9)."""
-    for error in exc.errors:
-        field = (renames or {}).get(error.field or "", error.field)
-        form.add_error(field if field in form.fields else None, str(error.message))
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -126,7 +119,7 @@ def accident_report(request: HttpRequest) -> HttpResponse:
         try:
             accident = services.do_report_accident(acting_user=request.user, data=form.service_data())
         except AnshengError as exc:
-            form_errors(form, exc, {"enterprise": "enterprise_code"})
+            put_on_form(form, exc, {"enterprise": "enterprise_code"})
         else:
             messages.success(request, _("事故快报已提交：%(number)s") % {"number": accident.number})
             return redirect("accidents:detail", pk=accident.pk)
@@ -218,7 +211,7 @@ def _action(
         try:
             run(accident, form.cleaned_data)
         except AnshengError as exc:
-            form_errors(form, exc, renames)
+            put_on_form(form, exc, renames)
         else:
             messages.success(request, str(done))
             return redirect("accidents:detail", pk=accident.pk)

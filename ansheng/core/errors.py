@@ -130,3 +130,31 @@ def from_domain(exc: Any) -> ValidationFailed:
     language = translation.get_language() or "zh-hans"
     body = exc.to_dict(language)
     return ValidationFailed(body["message"], code=body["code"], field=body.get("field"))
+
+
+def full_clean(instance: Any, *, exclude: Iterable[str] = (), validate_unique: bool = True) -> None:
+    """Run a model's validation (field validators and clean()) and raise ValidationFailed with every field error.
+
+    The one source of field rules for pages, the API and imports (ARCHITECTURE principle 4)."""
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=validate_unique)
+    except DjangoValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+
+
+def reject_unknown_fields(data: Any, allowed: Iterable[str]) -> None:
+    """An input field a service does not know is an error, never silently dropped."""
+    from django.utils.translation import gettext as _gettext
+
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            _gettext("未知字段：%(name)s") % {"name": unknown[0]}, code="unknown_field", field=unknown[0]
+        )
+
+
+def put_on_form(form: Any, exc: AnshengError, renames: dict[str, str] | None = None) -> None:
+    """Put a service error on a Django form, field by field (CONVENTIONS 9); unknown fields go to the form."""
+    for error in exc.errors:
+        field = (renames or {}).get(error.field or "", error.field)
+        form.add_error(field if field in form.fields else None, str(error.message))

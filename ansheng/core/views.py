@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ansheng.core import access, services
 from ansheng.core.audit import verify_chain
-from ansheng.core.errors import AnshengError
+from ansheng.core.errors import AnshengError, put_on_form
 from ansheng.core.models import ApiToken, AuditEvent, Job, Notification, ObjectChange
 from ansheng.core.registry import collect
 
@@ -184,9 +184,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 **{k: v for k, v in data.items() if v not in (None, "")},
             )
         except AnshengError as exc:
-            from ansheng.enterprises.views import form_errors
-
-            form_errors(form, exc)
+            put_on_form(form, exc)
             password = None
     status = 422 if form.errors else 200
     return render(
@@ -221,9 +219,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                 messages.success(request, _("已保存"))
                 return redirect("core:users")
         except AnshengError as exc:
-            from ansheng.enterprises.views import form_errors
-
-            form_errors(form, exc)
+            put_on_form(form, exc)
     return render(request, "core/user_edit.html", {"form": form, "target": target, "password": password})
 
 

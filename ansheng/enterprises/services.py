@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.core import access
 from ansheng.core.audit import log_change, snapshot
 from ansheng.core.choices import ChangeAction
-from ansheng.core.errors import FieldError, PermissionDenied, ValidationFailed
+from ansheng.core.errors import FieldError, PermissionDenied, ValidationFailed, full_clean, reject_unknown_fields
 from ansheng.core.models import Organisation, Region, User
 from ansheng.enterprises.access import REGULATOR_FIELDS, editable_fields
 from ansheng.enterprises.models import Enterprise, Licence
@@ -112,22 +111,9 @@ def _check_jurisdiction(user: User, enterprise: Enterprise) -> None:
         )
 
 
-def _full_clean(instance: Any, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except DjangoValidationError as exc:
-        raise ValidationFailed.from_django(exc) from None
-
-
-def _unknown_fields(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationFailed(_("未知字段：%(name)s") % {"name": unknown[0]}, code="unknown_field", field=unknown[0])
-
-
 def do_create_enterprise(*, acting_user: User, data: Mapping[str, Any]) -> Enterprise:
     access.require(acting_user, "create", "enterprise")
-    _unknown_fields(data, ENTERPRISE_FIELDS)
+    reject_unknown_fields(data, ENTERPRISE_FIELDS)
     enterprise = Enterprise()
     regulators = _apply(enterprise, data)
     missing = [
@@ -138,13 +124,13 @@ def do_create_enterprise(*, acting_user: User, data: Mapping[str, Any]) -> Enter
     if missing:
         # Report the missing fields together with any other field errors.
         try:
-            _full_clean(enterprise)
+            full_clean(enterprise)
         except ValidationFailed as exc:
             named = {error.field for error in missing}
             raise ValidationFailed(errors=missing + [e for e in exc.errors if e.field not in named]) from None
         raise ValidationFailed(errors=missing)
     _check_jurisdiction(acting_user, enterprise)
-    _full_clean(enterprise)
+    full_clean(enterprise)
     try:
         with transaction.atomic():
             enterprise.save(force_insert=True)
@@ -170,7 +156,7 @@ def do_create_enterprise(*, acting_user: User, data: Mapping[str, Any]) -> Enter
 def do_update_enterprise(
     *, acting_user: User, enterprise_id: int, changes: Mapping[str, Any], reason: str = ""
 ) -> Enterprise:
-    _unknown_fields(changes, ENTERPRISE_FIELDS)
+    reject_unknown_fields(changes, ENTERPRISE_FIELDS)
     with transaction.atomic():
         enterprise = access.get_for(acting_user, Enterprise, enterprise_id, "change", "enterprise", lock=True)
         if access.scope_for(acting_user).kind == access.ENTERPRISE and acting_user.role != "enterprise_admin":
@@ -190,7 +176,7 @@ def do_update_enterprise(
         regulators = _apply(enterprise, changes)
         if "county" in changes:
             _check_jurisdiction(acting_user, enterprise)
-        _full_clean(enterprise)
+        full_clean(enterprise)
         try:
             with transaction.atomic():
                 enterprise.save()
@@ -229,11 +215,11 @@ def _licence_enterprise(acting_user: User, enterprise_id: int) -> Enterprise:
 
 
 def do_add_licence(*, acting_user: User, enterprise_id: int, data: Mapping[str, Any]) -> Licence:
-    _unknown_fields(data, LICENCE_FIELDS)
+    reject_unknown_fields(data, LICENCE_FIELDS)
     with transaction.atomic():
         enterprise = _licence_enterprise(acting_user, enterprise_id)
         licence = Licence(enterprise=enterprise, **{k: v.strip() if isinstance(v, str) else v for k, v in data.items()})
-        _full_clean(licence)
+        full_clean(licence)
         licence.save()
         log_change(
             user=acting_user,
@@ -248,14 +234,14 @@ def do_add_licence(*, acting_user: User, enterprise_id: int, data: Mapping[str, 
 
 
 def do_update_licence(*, acting_user: User, enterprise_id: int, licence_id: int, changes: Mapping[str, Any]) -> Licence:
-    _unknown_fields(changes, LICENCE_FIELDS)
+    reject_unknown_fields(changes, LICENCE_FIELDS)
     with transaction.atomic():
         enterprise = _licence_enterprise(acting_user, enterprise_id)
         licence = access.get_for(acting_user, enterprise.licences.all(), licence_id)
         before = snapshot(licence)
         for name, value in changes.items():
             setattr(licence, name, value.strip() if isinstance(value, str) else value)
-        _full_clean(licence)
+        full_clean(licence)
         licence.save()
         log_change(
             user=acting_user,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ansheng.core import access
-from ansheng.core.errors import AnshengError, PermissionDenied
+from ansheng.core.errors import AnshengError, PermissionDenied, put_on_form
 from ansheng.core.models import ObjectChange, Region
 from ansheng.enterprises import services
 from ansheng.enterprises.choices import Category
@@ -32,13 +32,6 @@ def _visible(request: HttpRequest) -> Any:
 def _require_view(request: HttpRequest) -> None:
     if not access.can(request.user, "view", "enterprise"):
         raise Http404
-
-
-def form_errors(form: Any, exc: AnshengError) -> None:
-    """Put a service error on the form, field by field (CONVENTIONS 9)."""
-    for error in exc.errors:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, str(error.message))
 
 
 @login_required
@@ -100,7 +93,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
         try:
             enterprise = services.do_create_enterprise(acting_user=request.user, data=form.service_data())
         except AnshengError as exc:
-            form_errors(form, exc)
+            put_on_form(form, exc)
         else:
             messages.success(request, _("已登记企业“%(name)s”") % {"name": enterprise.name})
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -122,7 +115,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         except AnshengError as exc:
-            form_errors(form, exc)
+            put_on_form(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -148,7 +141,7 @@ def licence_edit(request: HttpRequest, pk: int, licence_id: int | None = None) -
                     acting_user=request.user, enterprise_id=pk, licence_id=licence.pk, changes=form.cleaned_data
                 )
         except AnshengError as exc:
-            form_errors(form, exc)
+            put_on_form(form, exc)
         else:
             messages.success(request, _("许可证已保存"))
             return redirect("enterprises:detail", pk=pk)
@@ -178,7 +171,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 update_existing=form.cleaned_data["update_existing"],
             )
         except AnshengError as exc:
-            form_errors(form, exc)
+            put_on_form(form, exc)
         else:
             messages.info(request, _("已开始导入 %(rows)s 行") % {"rows": rows})
             return redirect("core:job", job_id=job.pk)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from ansheng.core import access
 from ansheng.core.audit import append_event, log_change, snapshot
 from ansheng.core.choices import ChangeAction, RegionLevel, Role
-from ansheng.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from ansheng.core.errors import (
+    Conflict,
+    FieldError,
+    PermissionDenied,
+    ValidationFailed,
+    full_clean,
+    reject_unknown_fields,
+)
 from ansheng.core.models import Organisation, Region, User
 from ansheng.maps import geometry as geo
 from ansheng.maps.attributes import attributes_for, clean_attributes
@@ -61,19 +67,6 @@ HAZARD_TRANSITIONS = {
 # Hazards listed for supervision by the city or the province are closed (销号) by the city, not by a county.
 CITY_CLOSES = frozenset({Supervision.CITY, Supervision.PROVINCE})
 CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR})
-
-
-def _unknown_fields(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationFailed(_("未知字段：%(name)s") % {"name": unknown[0]}, code="unknown_field", field=unknown[0])
-
-
-def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude or [], validate_unique=False)
-    except DjangoValidationError as exc:
-        raise ValidationFailed.from_django(exc) from None
 
 
 def _county(value: Any) -> Region | None:
@@ -233,7 +226,11 @@ def _validate(user: User, source: RiskSource, attributes: Any) -> None:
         except ValidationFailed as exc:
             errors.extend(exc.errors)
     try:
-        _full_clean(source, exclude=["geometry", "attributes", "code", *[e.field for e in errors if e.field]])
+        full_clean(
+            source,
+            exclude=["geometry", "attributes", "code", *[e.field for e in errors if e.field]],
+            validate_unique=False,
+        )
     except ValidationFailed as exc:
         errors.extend(exc.errors)
     if errors:
@@ -246,7 +243,7 @@ def _validate(user: User, source: RiskSource, attributes: Any) -> None:
 def do_create_risk_source(*, acting_user: User, data: Mapping[str, Any], crs: str = geo.WGS84) -> RiskSource:
     """Register a risk source; `crs` says what the geometry's coordinates are (WGS84 is stored)."""
     access.require(acting_user, "create", "risk_source")
-    _unknown_fields(data, RISK_SOURCE_FIELDS)
+    reject_unknown_fields(data, RISK_SOURCE_FIELDS)
     source = RiskSource(status=SourceStatus.IN_SERVICE, attributes={}, geometry={})
     _apply(acting_user, source, data, crs)
     _validate(acting_user, source, data.get("attributes"))
@@ -281,7 +278,7 @@ def do_update_risk_source(
     crs: str = geo.WGS84,
     reason: str = "",
 ) -> RiskSource:
-    _unknown_fields(changes, RISK_SOURCE_FIELDS)
+    reject_unknown_fields(changes, RISK_SOURCE_FIELDS)
     with transaction.atomic():
         source = access.get_for(acting_user, RiskSource, source_id, "change", "risk_source", lock=True)
         before = snapshot(source)
@@ -369,7 +366,7 @@ def do_add_source_hazard(
     *, acting_user: User, source_id: int, data: Mapping[str, Any], today: dt.date | None = None
 ) -> SourceHazard:
     """Record a hazard found on a risk source, with its supervision level and rectification deadline."""
-    _unknown_fields(data, HAZARD_FIELDS)
+    reject_unknown_fields(data, HAZARD_FIELDS)
     today = today or timezone.localdate()
     with transaction.atomic():
         source = access.get_for(acting_user, RiskSource, source_id, "view", "risk_source", lock=True)
@@ -415,7 +412,7 @@ def do_add_source_hazard(
             errors.append(FieldError("deadline", "end_before_start", _("整改期限不能早于发现日期")))
         if errors:
             raise ValidationFailed(errors=errors)
-        _full_clean(hazard)
+        full_clean(hazard, validate_unique=False)
         hazard.save()
         log_change(
             user=acting_user,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ansheng.core import access
-from ansheng.core.errors import AnshengError, PermissionDenied
+from ansheng.core.errors import AnshengError, PermissionDenied, put_on_form
 from ansheng.core.models import ObjectChange, Region
 from ansheng.enterprises.choices import Category
 from ansheng.maps import features, services
@@ -338,9 +338,7 @@ def hazard_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.do_add_source_hazard(acting_user=request.user, source_id=source.pk, data=form.cleaned_data)
         except AnshengError as exc:
-            from ansheng.enterprises.views import form_errors
-
-            form_errors(form, exc)
+            put_on_form(form, exc)
         else:
             messages.success(request, _("隐患已登记"))
             return redirect("maps:risk_source", pk=source.pk)
