@@ -509,11 +509,11 @@ def list_gateways(request: HttpRequest) -> list[ApiToken]:
 
 @router.post("/gateways", response={201: GatewayCreated, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Create a gateway token bound to the enterprise (the secret is shown once)")
-def create_gateway(request: HttpRequest, payload: GatewayIn) -> tuple[int, dict[str, Any]]:
+def create_gateway(request: HttpRequest, payload: GatewayIn) -> tuple[int, ApiToken]:
     token, raw = services.do_create_gateway_token(acting_user=request.user, name=payload.name,
                                                   enterprise_id=payload.enterprise, expires_at=payload.expires_at)
-    data = GatewayOut.from_orm(token).dict()
-    return 201, {**data, "token": raw}
+    token.token = raw  # type: ignore[attr-defined]  (shown this once)
+    return 201, token
 
 
 @router.delete("/gateways/{token_id}", response={204: None, 403: ErrorOut, 404: ErrorOut},
