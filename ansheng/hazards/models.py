@@ -223,7 +223,7 @@ class EvaluationReport(models.Model):
 
     @property
     def state(self) -> str | None:
-        from ansheng.enterprises.models import expiry_state
+        from ansheng.enterprises.models.enterprises import expiry_state
 
         return expiry_state(self.valid_until)
 

@@ -228,6 +228,7 @@ def do_add_substance(
             cas="、".join(substance.cas)[:64], max_quantity_t=quantity, beta_symbol=symbol,
         )
         _reassess(source, acting_user, reason=f"substance added: {substance.key}")
+        item.refresh_from_db()
         log_change(user=acting_user, action=ChangeAction.CREATE, obj=item, before=None, after=snapshot(item),
                    **_audit_ids(source))
     return item
@@ -439,7 +440,8 @@ def do_registration(
         source.registration_status = to_state
         fields = ["registration_status"]
         if action == RegistrationAction.ACCEPT:
-            number = (registration_no or "").strip() or _next_registration_no(source)
+            # A change of registration keeps the number the source was registered under.
+            number = (registration_no or "").strip() or source.registration_no or _next_registration_no(source)
             if HazardSource.objects.filter(registration_no=number).exclude(pk=source.pk).exists():
                 raise ValidationFailed(_("备案编号已被使用"), code="unique", field="registration_no")
             source.registration_no = number[:64]
