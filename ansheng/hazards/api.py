@@ -262,6 +262,7 @@ class SubstanceIn(Schema):
     no: int | None = Field(None, ge=1, le=85, description="Table 1 row, when the query matches several")
     max_quantity_t: Decimal = Field(..., ge=0, max_digits=14, decimal_places=4)
     beta_symbol: str = Field("", max_length=8)
+    label: str = Field("", max_length=64, description="the chemical's name when it is given by a Table 2 category")
 
 
 class SubstanceChange(Schema):

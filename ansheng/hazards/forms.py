@@ -32,6 +32,7 @@ class SubstanceForm(forms.Form):
         help_text=_("GB 18218-2018 表1的名称、别名或 CAS 号；不在表1的物质填表2类别（如 W5.3）"),
         widget=forms.TextInput(attrs={"list": "gb18218-names", "autocomplete": "off"}),
     )
+    label = forms.CharField(label=_("物质名称（按表2类别填报时）"), required=False, max_length=64)
     no = forms.IntegerField(label=_("表1序号（名称对应多行时）"), required=False, min_value=1, max_value=85)
     max_quantity_t = forms.DecimalField(label=_("设计最大量（吨）"), min_value=0, max_digits=14, decimal_places=4)
     beta_symbol = forms.ChoiceField(label=_("β 取值类别（可选）"), required=False)

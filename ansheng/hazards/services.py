@@ -210,9 +210,12 @@ def _check_beta_symbol(substance: gb18218.Substance, symbol: str, quantity: Deci
 
 def do_add_substance(
     *, acting_user: User, source_id: int, query: str, max_quantity_t: Any, no: int | None = None,
-    beta_symbol: str = "",
+    beta_symbol: str = "", label: str = "",
 ) -> HazardSubstance:
-    """Add a chemical by name, alias, CAS number, ``table1:<n>`` or Table 2 category (``W5.3``), then regrade."""
+    """Add a chemical by name, alias, CAS number, ``table1:<n>`` or Table 2 category (``W5.3``), then regrade.
+
+    ``label`` names a chemical identified by its Table 2 category (三氯氢硅 as W11); Table 1 chemicals keep the name
+    the standard gives them."""
     with transaction.atomic():
         source = _source(acting_user, source_id, "change")
         substance = _resolve((query or "").strip(), no)
@@ -223,8 +226,11 @@ def do_add_substance(
                 _("该单元已登记“%(name)s”，请修改其数量") % {"name": substance.display_name},
                 code="duplicate_substance", field="query",
             )
+        name = substance.display_name
+        if substance.table == 2 and (label or "").strip():
+            name = f"{label.strip()}（{substance.display_name}）"
         item = HazardSubstance.objects.create(
-            source=source, substance_key=substance.key, name=substance.display_name[:128],
+            source=source, substance_key=substance.key, name=name[:128],
             cas="、".join(substance.cas)[:64], max_quantity_t=quantity, beta_symbol=symbol,
         )
         _reassess(source, acting_user, reason=f"substance added: {substance.key}")
@@ -463,3 +469,30 @@ def _next_registration_no(source: HazardSource) -> str:
     taken = HazardSource.objects.filter(registration_no__startswith=prefix).values_list("registration_no", flat=True)
     sequence = max((int(no[len(prefix):]) for no in taken if no[len(prefix):].isdigit()), default=0) + 1
     return f"{prefix}{sequence:04d}"
+
+
+def do_import_registration(
+    *, acting_user: User, source_id: int, registration_no: str, registered_at: dt.datetime, note: str = ""
+) -> HazardSource:
+    """Record a 备案 made before the platform (on paper or in the former system), by the county bureau."""
+    with transaction.atomic():
+        source = _source(acting_user, source_id, "review")
+        if source.registration_status != RegistrationStatus.NONE:
+            raise Conflict(_("该单元已有备案记录"), code="invalid_transition")
+        if not source.is_major:
+            raise ValidationFailed(_("该单元未构成重大危险源（S < 1），无需备案"), code="not_major")
+        number = (registration_no or "").strip()
+        if not number:
+            raise ValidationFailed(_("请填写备案编号"), code="required", field="registration_no")
+        if HazardSource.objects.filter(registration_no=number).exclude(pk=source.pk).exists():
+            raise ValidationFailed(_("备案编号已被使用"), code="unique", field="registration_no")
+        source.registration_status = RegistrationStatus.REGISTERED
+        source.registration_no = number[:64]
+        source.registered_at = registered_at
+        source.registered_grade = source.grade
+        source.save(update_fields=["registration_status", "registration_no", "registered_at", "registered_grade"])
+        _step(source, acting_user, RegistrationAction.ACCEPT, note or str(_("导入既有备案")))
+        append_event(actor=acting_user, event="hazard_source.registration.imported", obj=source,
+                     payload={"registration_no": number, "registered_at": registered_at, "grade": source.grade},
+                     **_audit_ids(source))
+    return source

@@ -180,7 +180,7 @@ def substance_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             item = services.do_add_substance(acting_user=request.user, source_id=pk, query=data["query"],
                                              no=data["no"], max_quantity_t=data["max_quantity_t"],
-                                             beta_symbol=data["beta_symbol"])
+                                             beta_symbol=data["beta_symbol"], label=data["label"])
         except AnshengError as exc:
             form_errors(form, exc)
         else:

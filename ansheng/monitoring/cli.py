@@ -154,8 +154,8 @@ def register(sub: Any) -> None:
     simulate.add_argument("--url", help="HTTP: the platform's base URL; MQTT: the broker URL (default MQTT_URL)")
     simulate.add_argument("--interval", type=float, default=10.0, help="seconds between readings (default 10)")
     simulate.add_argument("--duration", type=float, help="stop after this many seconds")
-    simulate.add_argument("--excursion-rate", type=float, default=0.02,
-                          help="chance per round (per 50 points) that a point starts an excursion past H or HH")
+    simulate.add_argument("--excursion-rate", type=float, default=0.03,
+                          help="chance per round that one point starts an excursion past H or HH (default 0.03)")
     simulate.add_argument("--seed", type=int)
     simulate.add_argument("--all", action="store_true", help="also feed points that never reported")
     simulate.set_defaults(func=cmd_simulate)

@@ -39,6 +39,8 @@ class SimPoint:
     h: float | None
     hh: float | None
     normal: float | None
+    interval: float = 10.0
+    due: float = 0.0  # when the next reading is due (epoch seconds)
     value: float = 0.0
     drift: float = 1.0
     excursion: int = 0  # readings left in the current excursion
@@ -109,17 +111,21 @@ class SimPoint:
             else:
                 centre = (low + high) / 2
                 self.value += (centre - self.value) * 0.3 + rng.gauss(0, (high - low) * 0.03)
-            if self.value > high or self.value < low:
-                self.value = (low + high) / 2 + (high - low) * rng.uniform(-0.1, 0.1) if self.kind != PointKind.LEVEL \
-                    else min(max(self.value, low + (high - low) * 0.1), high - (high - low) * 0.1)
+            if self.kind not in PointKind.GAS and not low <= self.value <= high:
+                # Outside an excursion a value stays inside its normal band (a level is held near its edge).
+                if self.kind == PointKind.LEVEL:
+                    self.value = min(max(self.value, low + (high - low) * 0.1), high - (high - low) * 0.1)
+                else:
+                    self.value = (low + high) / 2 + (high - low) * rng.uniform(-0.1, 0.1)
         return round(min(self.hi, max(self.lo, self.value)), 3)
 
 
 class Simulator:
-    def __init__(self, *, seed: int | None = None, excursion_rate: float = 0.02, connected_only: bool = True,
-                 enterprise_ids: list[int] | None = None) -> None:
+    def __init__(self, *, seed: int | None = None, excursion_rate: float = 0.03, connected_only: bool = True,
+                 enterprise_ids: list[int] | None = None, focus: list[int] | None = None) -> None:
         self.rng = random.Random(seed)
-        self.excursion_rate = excursion_rate
+        self.excursion_rate = excursion_rate  # chance per round that one point starts an excursion
+        self.focus = set(focus or [])  # enterprises that get half of the excursions (the demo's ent-chem)
         self.connected_only = connected_only
         self.enterprise_ids = enterprise_ids
         self.points: dict[int, SimPoint] = {}
@@ -129,7 +135,10 @@ class Simulator:
         from ansheng.monitoring.models import MonitoringPoint
 
         rows = MonitoringPoint.objects.filter(in_service=True).select_related("state")
-        if self.connected_only:
+        chosen = self._demo_points()
+        if chosen is not None:
+            rows = rows.filter(pk__in=chosen)
+        elif self.connected_only:
             rows = rows.filter(state__last_ts__isnull=False)
         if self.enterprise_ids:
             rows = rows.filter(enterprise_id__in=self.enterprise_ids)
@@ -137,15 +146,27 @@ class Simulator:
         for p in rows:
             existing = self.points.get(p.pk)
             sim = SimPoint(p.pk, p.code, p.kind, p.enterprise_id, p.range_min, p.range_max, p.ll, p.l, p.h, p.hh,
-                           p.normal_value)
+                           p.normal_value, interval=float(p.interval_s))
             if existing is not None:
-                sim.value, sim.drift, sim.excursion, sim.target = (existing.value, existing.drift,
-                                                                   existing.excursion, existing.target)
+                sim.value, sim.drift, sim.excursion, sim.target, sim.due = (
+                    existing.value, existing.drift, existing.excursion, existing.target, existing.due)
             else:
                 sim.start(self.rng, p.state.last_value)
             fresh[p.pk] = sim
         self.points = fresh
         self.loaded_at = time.monotonic()
+
+    def _demo_points(self) -> list[int] | None:
+        """The points the demo loader chose to keep alive (the others stay never-connected or silent)."""
+        from django.conf import settings
+
+        path = settings.DATA_DIR / "simulator.json"
+        if not self.connected_only or not path.exists():
+            return None
+        try:
+            return [int(pk) for pk in json.loads(path.read_text("utf-8"))["points"]]
+        except (ValueError, KeyError, TypeError):
+            return None
 
     def readings(self, now: dt.datetime | None = None) -> dict[int, list[dict[str, Any]]]:
         """One reading per point at ``now``, grouped by enterprise."""
@@ -154,12 +175,17 @@ class Simulator:
         now = now or timezone.now()
         stamp = now.astimezone(dt.UTC).isoformat(timespec="milliseconds")
         analog = [p for p in self.points.values() if p.kind not in PointKind.DISCRETE and p.excursion == 0]
-        if analog and self.rng.random() < self.excursion_rate * max(1, len(self.points) / 50):
-            chosen = self.rng.choice(analog)
+        if analog and self.rng.random() < self.excursion_rate:
+            focused = [p for p in analog if p.enterprise_id in self.focus]
+            chosen = self.rng.choice(focused if focused and self.rng.random() < 0.5 else analog)
             if chosen.excursion_start(self.rng, self.rng.randint(6, 30)):
                 logger.info("simulator: excursion on %s", chosen.code)
         batches: dict[int, list[dict[str, Any]]] = {}
+        clock = now.timestamp()
         for sim in self.points.values():
+            if sim.due > clock:
+                continue  # each point reports at its own interval
+            sim.due = clock + sim.interval - 0.5
             batches.setdefault(sim.enterprise_id, []).append(
                 {"point": sim.code, "ts": stamp, "value": sim.next(self.rng, now)})
         return batches
@@ -179,13 +205,23 @@ def tick() -> int:
     _state["last"] = time.monotonic()
     from ansheng.monitoring.ingest import Submission, ingest
 
-    sim = _state["sim"] or Simulator()
+    sim = _state["sim"] or Simulator(focus=_demo_focus())
     _state["sim"] = sim
     batches = sim.readings()
     if batches:
         ingest([Submission(eid, Channel.SIMULATOR, items=items, source="simulator")
                 for eid, items in batches.items()])
     return 0
+
+
+def _demo_focus() -> list[int]:
+    from django.conf import settings
+
+    path = settings.DATA_DIR / "simulator.json"
+    try:
+        return [int(pk) for pk in json.loads(path.read_text("utf-8")).get("focus", [])]
+    except (OSError, ValueError, TypeError, AttributeError):
+        return []
 
 
 # --- the command --------------------------------------------------------------------------------------------------

@@ -168,6 +168,22 @@ def test_the_simulator_feeds_connected_points_and_makes_excursions(plant):
     assert all(0 <= v <= 10 for v in values)
 
 
+def test_without_excursions_simulated_values_stay_in_their_normal_band(plant):
+    from ansheng.monitoring.simulator import Simulator
+
+    now = timezone.now()
+    plant.ingest([(now - dt.timedelta(seconds=30), code, v) for code, v in
+                  (("V101-LT", 5.0), ("GT-CL-01", 0.3), ("SIS-01", 0.0))], now=now)
+    sim = Simulator(seed=2, excursion_rate=0.0)
+    seen: dict[str, list[float]] = {}
+    for i in range(200):
+        for item in sim.readings(now + dt.timedelta(seconds=10 * i))[plant.enterprise.pk]:
+            seen.setdefault(item["point"], []).append(item["value"])
+    assert all(1.0 < v < 8.0 for v in seen["V101-LT"])  # between L and H
+    assert all(0 <= v < 1.0 for v in seen["GT-CL-01"])  # below the first alarm level
+    assert set(seen["SIS-01"]) == {0.0}
+
+
 def test_backfill_command(plant, tmp_path, capsys):
     from ansheng.cli import main
 
