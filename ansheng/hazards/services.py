@@ -393,10 +393,11 @@ REGISTRATION_TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
 }
 
 
-def _step(source: HazardSource, actor: User | None, action: str, note: str = "") -> RegistrationStep:
+def _step(source: HazardSource, actor: User | None, action: str, note: str = "",
+          at: dt.datetime | None = None) -> RegistrationStep:
     return RegistrationStep.objects.create(
         source=source, action=action, status=source.registration_status, actor=actor if actor else None,
-        actor_name=actor.username if actor else "system", note=note, grade=source.grade,
+        actor_name=actor.username if actor else "system", note=note, grade=source.grade, at=at or timezone.now(),
     )
 
 
@@ -491,7 +492,7 @@ def do_import_registration(
         source.registered_at = registered_at
         source.registered_grade = source.grade
         source.save(update_fields=["registration_status", "registration_no", "registered_at", "registered_grade"])
-        _step(source, acting_user, RegistrationAction.ACCEPT, note or str(_("导入既有备案")))
+        _step(source, acting_user, RegistrationAction.ACCEPT, note or str(_("导入既有备案")), at=registered_at)
         append_event(actor=acting_user, event="hazard_source.registration.imported", obj=source,
                      payload={"registration_no": number, "registered_at": registered_at, "grade": source.grade},
                      **_audit_ids(source))

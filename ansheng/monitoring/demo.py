@@ -163,10 +163,12 @@ def _chem_history(ctx: Any, chem: Any, points: list[Any], now: dt.datetime, rng:
             value = values[point.code]
             if point.kind in {"level", "temperature", "pressure", "flow"}:
                 span = point.range_max - point.range_min
-                drift = math.sin(moment.timestamp() / 3600 / 5 + point.pk) * span * 0.0015
+                scale = step.total_seconds() / 300  # the walk is set per five minutes
+                drift = math.sin(moment.timestamp() / 3600 / 5 + point.pk) * span * 0.0015 * scale
                 low = point.l if point.l is not None else point.range_min
                 high = point.h if point.h is not None else point.range_max
-                value = min(high - span * 0.03, max(low + span * 0.03, value + drift + rng.gauss(0, span * 0.0008)))
+                noise = rng.gauss(0, span * 0.0008 * math.sqrt(scale))
+                value = min(high - span * 0.08, max(low + span * 0.08, value + drift + noise))
                 values[point.code] = value
             elif point.kind in {"gas_toxic", "gas_combustible"}:
                 value = round(abs(rng.gauss(0, (point.h or 1) * 0.04)), 3)

@@ -65,8 +65,12 @@ def sparkline_svg(values: list[float], lo: float, hi: float, marks: list[float |
     """An inline SVG polyline (server-rendered, so an htmx swap redraws it with no script)."""
     if not values:
         return ""
-    top, bottom = max(hi, *values), min(lo, *values)
-    span = (top - bottom) or 1.0
+    # Scale to the values themselves (with some room), so a quiet signal still shows its movement; a threshold
+    # line appears when it is near enough to matter.
+    low_v, high_v = min(values), max(values)
+    pad = max((high_v - low_v) * 0.25, (hi - lo) * 0.02, 1e-9)
+    bottom, top = low_v - pad, high_v + pad
+    span = top - bottom
 
     def y(v: float) -> float:
         return round(height - 2 - (v - bottom) / span * (height - 4), 1)

@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from ansheng.monitoring import views
 
 app_name = "monitoring"
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("", RedirectView.as_view(pattern_name="monitoring:overview", permanent=False)),
+    path("overview/", views.overview, name="overview"),
     path("enterprises/<int:enterprise_id>/", views.enterprise_page, name="enterprise"),
     path("sources/<int:source_id>/", views.wall, name="wall"),
     path("points/", views.point_list, name="points"),

@@ -114,9 +114,9 @@ def test_point_pages(plant, alarmed, client_for, world):
 
 def test_overview_enterprise_page_and_reports(plant, alarmed, client_for, world):
     county = client_for(world.users["county_b"])
-    overview = county.get("/monitoring/").content.decode()
+    overview = county.get("/monitoring/overview/").content.decode()
     assert "一、二级重大危险源在线监测率" in overview and plant.enterprise.name in overview
-    own = client_for(world.users["ent_admin"]).get("/monitoring/").content.decode()
+    own = client_for(world.users["ent_admin"]).get("/monitoring/", follow=True).content.decode()
     assert "橙色预警" in own and "液氯储罐区" in own
     assert county.get(f"/monitoring/enterprises/{plant.enterprise.pk}/").status_code == 200
     assert client_for(world.users["county_a"]).get(f"/monitoring/enterprises/{plant.enterprise.pk}/").status_code == 404
