@@ -401,16 +401,35 @@ class _Run:
         return Outcome(state, tuple(self.events), touches, evaluated)
 
 
+def _first(reading: tuple[float, float]) -> float:
+    return reading[0]
+
+
 def evaluate(rule: Rule, state: State, readings: Iterable[tuple[float, float]]) -> Outcome:
     """Evaluate one point's new readings ``(ts, value)`` in time order.
 
     Readings at or before the state's last timestamp were evaluated before (or arrived late) and are skipped: they
     are stored but change no alarm, which also makes a redelivered batch harmless.
     """
-    ordered = sorted(readings)
-    run = _Run(rule, state)
+    # In time order; of two readings with the same timestamp the one sent first counts (as the database keeps it).
+    ordered = readings if isinstance(readings, list) and len(readings) == 1 else sorted(readings, key=_first)
     low_bound, high_bound = rule.quiet_low, rule.quiet_high
     discrete, normal = rule.discrete, rule.normal_value
+    if not state.active and not state.pending:
+        # The common case, without building a working copy: nothing active or pending and every new reading
+        # inside the quiet band. Only the last reading is remembered.
+        last = state.last_ts
+        fresh = [(ts, value) for ts, value in ordered if last is None or ts > last]
+        if discrete:
+            quiet = all(abs(value - normal) <= 1e-9 for _ts, value in fresh)  # type: ignore[operator]
+        else:
+            quiet = all(low_bound < value < high_bound for _ts, value in fresh)
+        if quiet:
+            if not fresh:
+                return Outcome(state, (), (), 0)
+            ts, value = fresh[-1]
+            return Outcome(State(last_ts=ts, last_value=value), (), (), len(fresh))
+    run = _Run(rule, state)
     evaluated = 0
     for ts, value in ordered:
         if run.last_ts is not None and ts <= run.last_ts:

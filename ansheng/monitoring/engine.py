@@ -39,22 +39,32 @@ from ansheng.monitoring.models import (
 logger = logging.getLogger("ansheng.monitoring")
 
 _RULES: dict[tuple[Any, ...], rules.Rule | None] = {}
+_MISSING = object()
 
 
-def no_data_after(row: store.PointRow) -> int:
+def no_data_after(row: store.PointRow, defaults: tuple[int, int] | None = None) -> int:
     if row.no_data_after_s:
         return int(row.no_data_after_s)
-    return max(row.interval_s * conf.get("MONITORING_NO_DATA_FACTOR"), conf.get("MONITORING_NO_DATA_MIN_S"))
+    factor, minimum = defaults or (conf.get("MONITORING_NO_DATA_FACTOR"), conf.get("MONITORING_NO_DATA_MIN_S"))
+    return max(row.interval_s * factor, minimum)
 
 
-def rule_for(row: store.PointRow) -> rules.Rule | None:
+def rule_defaults() -> tuple[int, int, str]:
+    """The settings every point's rule depends on, read once per batch (not once per point)."""
+    return (conf.get("MONITORING_NO_DATA_FACTOR"), conf.get("MONITORING_NO_DATA_MIN_S"),
+            conf.get("MONITORING_NO_DATA_SEVERITY"))
+
+
+def rule_for(row: store.PointRow, defaults: tuple[int, int, str] | None = None) -> rules.Rule | None:
     """The domain rule of a point (cached by its settings); None when the stored settings cannot make a rule."""
+    factor, minimum, severity = defaults or rule_defaults()
     key = (row.kind, row.ll, row.l, row.h, row.hh, row.deadband, row.on_delay_s, row.normal_value, row.severity_1,
-           row.severity_2, no_data_after(row), conf.get("MONITORING_NO_DATA_SEVERITY"))
-    if key in _RULES:
-        return _RULES[key]
+           row.severity_2, no_data_after(row, (factor, minimum)), severity)
+    rule = _RULES.get(key, _MISSING)
+    if rule is not _MISSING:
+        return rule  # type: ignore[return-value]
     try:
-        rule: rules.Rule | None = rules.Rule(
+        rule = rules.Rule(
             ll=row.ll, l=row.l, h=row.h, hh=row.hh, deadband=row.deadband, on_delay=row.on_delay_s,
             normal_value=row.normal_value if row.kind in PointKind.DISCRETE else None,
             severity_1=row.severity_1, severity_2=row.severity_2, no_data_after=key[10],
@@ -70,6 +80,8 @@ def rule_for(row: store.PointRow) -> rules.Rule | None:
 
 
 def state_of(row: store.PointRow) -> rules.State:
+    if not row.rule_state:
+        return rules.State(None if row.last_ts is None else row.last_ts / 1000, row.last_value)
     data: object = None
     if row.rule_state:
         try:
@@ -82,6 +94,8 @@ def state_of(row: store.PointRow) -> rules.State:
 
 
 def dump_state(state: rules.State) -> str:
+    if not state.active and not state.pending:
+        return ""
     data = state.to_json()
     return json.dumps(data, separators=(",", ":")) if data else ""
 

@@ -213,8 +213,7 @@ def ingest(
         ))
 
     rows: list[tuple[int, int, float]] = []
-    seen: set[tuple[int, int]] = set()
-    owner: list[int] = []  # index of the submission each row came from
+    groups: dict[int, list[tuple[float, float]]] = {}  # point → its new (ts in s, value), for the rules
     enterprises: set[int] = set()
     for position, sub in enumerate(submissions):
         result = results[position]
@@ -279,15 +278,14 @@ def ingest(
                 reject(sub, county, result, index, item, "out_of_range",
                        _("数值超出测点量程（%(lo)g～%(hi)g）") % {"lo": entry.range_min, "hi": entry.range_max})
                 return
-            key = (entry.id, ms)
             result.accepted += 1
-            if key in seen:
-                result.duplicates += 1
-                return
-            seen.add(key)
             rows.append((entry.id, ms, value))
-            owner.append(position)
+            group = groups.get(entry.id)
+            if group is None:
+                group = groups[entry.id] = []
+            group.append((ms / 1000, value))
 
+        accepted = 0
         for index, item in enumerate(sub.items):
             if type(item) is not dict:
                 reject(sub, county, result, index, None, "invalid_item", _("每条读数应为 JSON 对象"))
@@ -295,6 +293,20 @@ def ingest(
             code = item.get("point")
             entry = codes.get(code) if type(code) is str else None
             if entry is not None:
+                # The common case inline (a float, a timestamp text seen before in this message, inside the
+                # range, in service, not a duplicate); anything else takes the full path in `handle`.
+                value = item.get("value")
+                raw_ts = item.get("ts")
+                ms = ts_cache.get(raw_ts) if type(value) is float and type(raw_ts) is str else None
+                if (ms is not None and value == value and entry.range_min <= value <= entry.range_max
+                        and ms <= future_limit and (oldest is None or ms >= oldest) and entry.in_service):
+                    rows.append((entry.id, ms, value))
+                    group = groups.get(entry.id)
+                    if group is None:
+                        group = groups[entry.id] = []
+                    group.append((ms / 1000, value))
+                    accepted += 1
+                    continue
                 handle(index, item, entry)
             elif type(code) is not str or not code:
                 reject(sub, county, result, index, item, "missing_point", _("缺少测点编码 point"))
@@ -315,6 +327,7 @@ def ingest(
                     reject(sub, county, result, index, item, "foreign_point", _("测点属于其他企业"))
                 else:
                     reject(sub, county, result, index, item, "unknown_point", _("未登记的测点编码"))
+        result.accepted += accepted
         result.rejected.sort(key=lambda r: -1 if r["index"] is None else r["index"])
 
     totals.accepted = sum(r.accepted for r in results)
@@ -323,10 +336,11 @@ def ingest(
         points = store.load_points({row[0] for row in rows}, lock=True) if evaluate and rows else {}
         inserted = store.insert_readings(rows)
         totals.stored = inserted
+        # A reading sent twice (in this batch or before) is accepted and stored once: the database's key decides.
         if len(submissions) == 1:
-            results[0].duplicates += len(rows) - inserted
+            results[0].duplicates = len(rows) - inserted
         if points:
-            totals.evaluated, totals.transitions, changed = _evaluate(points, rows)
+            totals.evaluated, totals.transitions, changed = _evaluate(points, groups)
             if changed:
                 engine.refresh_warnings(changed, now)
         if rejections:
@@ -334,22 +348,19 @@ def ingest(
     return results, totals
 
 
-def _evaluate(points: dict[int, store.PointRow], rows: Sequence[tuple[int, int, float]]) -> tuple[int, int, set[int]]:
-    groups: dict[int, list[tuple[float, float]]] = {}
-    for pid, ms, value in rows:
-        group = groups.get(pid)
-        if group is None:
-            group = groups[pid] = []
-        group.append((ms / 1000, value))
+def _evaluate(
+    points: dict[int, store.PointRow], groups: dict[int, list[tuple[float, float]]]
+) -> tuple[int, int, set[int]]:
     saves: list[tuple[int, int | None, float | None, str]] = []
     touches: dict[int, tuple[rules.Touch, ...]] = {}
     evaluated = transitions = 0
     changed: set[int] = set()
+    defaults = engine.rule_defaults()
     for pid, readings in groups.items():
         row = points.get(pid)
         if row is None:
             continue
-        rule = engine.rule_for(row)
+        rule = engine.rule_for(row, defaults)
         if rule is None:
             continue
         outcome = rules.evaluate(rule, engine.state_of(row), readings)

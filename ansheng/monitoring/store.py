@@ -172,12 +172,17 @@ def save_states(rows: Sequence[tuple[int, int | None, float | None, str]]) -> No
     with connection.cursor() as cursor:
         if is_postgres():
             ids, stamps, values, states = zip(*rows, strict=True)
-            cursor.execute(
-                "UPDATE monitoring_pointstate AS s SET last_ts = v.ts, last_value = v.val, rule_state = v.rs "
-                "FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::text[]) AS v(id, ts, val, rs) "
-                "WHERE s.point_id = v.id",
-                [list(ids), list(stamps), list(values), list(states)],
-            )
+            import psycopg
+
+            # A server-side-binding cursor with binary array parameters: several times cheaper to build than the
+            # text arrays of Django's client-side cursor.
+            with psycopg.Cursor(connection.connection) as raw:
+                raw.execute(
+                    "UPDATE monitoring_pointstate AS s SET last_ts = v.ts, last_value = v.val, rule_state = v.rs "
+                    "FROM unnest(%b::bigint[], %b::bigint[], %b::float8[], %b::text[]) AS v(id, ts, val, rs) "
+                    "WHERE s.point_id = v.id",
+                    [list(ids), list(stamps), list(values), list(states)],
+                )
         else:
             cursor.executemany(
                 "UPDATE monitoring_pointstate SET last_ts = %s, last_value = %s, rule_state = %s WHERE point_id = %s",

@@ -482,3 +482,11 @@ def test_property_splitting_a_series_into_batches_changes_nothing(series: list[f
     second = run(rule, points[cut:], first.state)
     assert first.events + second.events == whole.events
     assert second.state == whole.state if cut < len(points) else first.state == whole.state
+
+
+def test_old_readings_are_skipped_while_an_alarm_is_active_and_equal_stamps_keep_the_first() -> None:
+    active = run(TANK, [(10, 9.5)]).state
+    outcome = run(TANK, [(5, 5.0), (10, 5.0), (20, 9.6)], active)
+    assert outcome.evaluated == 1 and outcome.events == ()
+    first_wins = run(TANK, [(1, 9.5), (1, 5.0)])
+    assert actions(first_wins) == [(HIGH, RAISE, 2, 1)] and first_wins.state.last_value == 9.5
