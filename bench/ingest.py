@@ -372,7 +372,7 @@ def bench_mqtt(world: World, total: int) -> float:
     return len(messages) * 1000 / elapsed
 
 
-# --- latency at a steady rate ------------------------------------------------------------------------------------------
+# --- latency at a steady rate -------------------------------------------------------------------------------------
 
 
 class Watcher:
@@ -447,7 +447,7 @@ def _summary(sent_at: dict[int, float], watcher: Watcher, held: float) -> dict[s
     if not delays:
         raise SystemExit("no alarm became visible")
     missing = len(sent_at) - len(delays)
-    p99 = delays[min(len(delays) - 1, int(round(0.99 * (len(delays) - 1))))]
+    p99 = delays[min(len(delays) - 1, round(0.99 * (len(delays) - 1)))]
     return {"n": len(delays), "missing": missing, "p50": statistics.median(delays), "p99": p99,
             "max": delays[-1], "held": held}
 

@@ -122,7 +122,8 @@ def load_hazard_sources(ctx: Any) -> None:
         services.do_registration(acting_user=ent_admin, source_id=mine[3].pk, action="submit")
     for source, duty, days in ((mine[0], "operating", 2), (mine[0], "principal", 40), (mine[2], "operating", 5)):
         services.do_record_duty_check(
-            acting_user=ent_admin or ctx.admin, source_id=source.pk, duty=duty, checked_on=today - dt.timedelta(days=days),
+            acting_user=ent_admin or ctx.admin, source_id=source.pk, duty=duty,
+            checked_on=today - dt.timedelta(days=days),
             result="normal", findings="液位、压力、温度在正常范围；紧急切断阀动作试验正常。")
     sources[chem.pk] = mine
 

@@ -195,6 +195,9 @@ class DutyCheck(models.Model):
         verbose_name = _("包保履职检查")
         verbose_name_plural = _("包保履职检查")
 
+    def __str__(self) -> str:
+        return f"{self.get_duty_display()} {self.person_name} {self.checked_on:%Y-%m-%d}"
+
 
 class EvaluationReport(models.Model):
     """A safety evaluation report of the source (安全评估报告), valid for three years (40号令 第十一条 [U])."""
@@ -244,3 +247,7 @@ class RegistrationStep(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+

@@ -154,7 +154,9 @@ def do_create_source(*, acting_user: User, enterprise_id: int, data: Mapping[str
     return source
 
 
-def do_update_source(*, acting_user: User, source_id: int, changes: Mapping[str, Any], reason: str = "") -> HazardSource:
+def do_update_source(
+    *, acting_user: User, source_id: int, changes: Mapping[str, Any], reason: str = ""
+) -> HazardSource:
     _unknown(changes, SOURCE_FIELDS)
     with transaction.atomic():
         source = _source(acting_user, source_id, "change")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from typing import Any
 
 
@@ -74,17 +75,16 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         reader = csv.DictReader(handle)
         missing = {"point", "ts", "value"} - set(reader.fieldnames or [])
         if missing:
-            raise CommandError(f"{path}: the header needs the columns point, ts, value (missing {', '.join(sorted(missing))})",
-                               status=2)
+            raise CommandError(
+                f"{path}: the header needs the columns point, ts, value (missing {', '.join(sorted(missing))})",
+                status=2)
         batch: list[dict[str, Any]] = []
         first = 2
         for number, row in enumerate(reader, start=2):
             totals["rows"] += 1
             value: Any = (row.get("value") or "").strip()
-            try:
+            with contextlib.suppress(ValueError):  # otherwise the service refuses it as not a number, with the row
                 value = float(value)
-            except ValueError:
-                pass  # the service refuses it as not a number, with the row in the log
             batch.append({"point": (row.get("point") or "").strip(), "ts": (row.get("ts") or "").strip(),
                           "value": value})
             if len(batch) >= args.chunk:
@@ -169,7 +169,8 @@ def register(sub: Any) -> None:
     backfill.set_defaults(func=cmd_backfill)
 
     ingest = sub.add_parser("mqtt-ingest", help="run an MQTT ingest worker for some counties (or all)")
-    ingest.add_argument("--counties", help="comma-separated county codes (default ANSHENG_MQTT_INGEST_COUNTIES, or all)")
+    ingest.add_argument("--counties",
+                        help="comma-separated county codes (default ANSHENG_MQTT_INGEST_COUNTIES, or all)")
     ingest.add_argument("--client-id", help="MQTT client id (stable, so the broker keeps the session)")
     ingest.add_argument("--url", help="broker URL (default MQTT_URL)")
     ingest.set_defaults(func=cmd_mqtt_ingest)

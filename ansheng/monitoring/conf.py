@@ -23,7 +23,8 @@ def _pairs(name: str, allowed: set[str]) -> dict[str, str]:
     for part in filter(None, (item.strip() for item in raw.split(","))):
         key, sep, value = part.partition("=")
         if not sep or key.strip() not in allowed:
-            raise ImproperlyConfigured(f"{name}={raw!r}: use key=value pairs with keys among {', '.join(sorted(allowed))}")
+            keys = ", ".join(sorted(allowed))
+            raise ImproperlyConfigured(f"{name}={raw!r}: use key=value pairs with keys among {keys}")
         values[key.strip()] = value.strip()
     return values
 
@@ -42,7 +43,8 @@ def _warning_rule() -> dict[str, Any]:
             try:
                 rule[key] = float(value) if "." in value else int(value)
             except ValueError:
-                raise ImproperlyConfigured(f"ANSHENG_MONITORING_WARNING_RULE: {key}={value!r} is not a number") from None
+                raise ImproperlyConfigured(
+                    f"ANSHENG_MONITORING_WARNING_RULE: {key}={value!r} is not a number") from None
     try:
         _build_warning_rule(rule)
     except rules.AlarmRuleError as exc:

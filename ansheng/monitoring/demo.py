@@ -64,7 +64,8 @@ def points_for(source: Any, *, detailed: bool, rng: random.Random) -> list[dict[
                                "unit": "MPa", "range_min": 0, "range_max": top, "h": round(top * 0.62, 2),
                                "hh": round(top * 0.72, 2), "deadband": 0.02, "on_delay_s": 5 if detailed else 0})
     else:
-        points.append({**base, "code": f"{source.code}-PT-01", "name": "反应系统压力", "kind": "pressure", "unit": "MPa",
+        points.append({**base, "code": f"{source.code}-PT-01", "name": "反应系统压力", "kind": "pressure",
+                       "unit": "MPa",
                        "range_min": 0, "range_max": 1.6, "l": 0.1, "h": 1.0, "hh": 1.2, "deadband": 0.02})
         points.append({**base, "code": f"{source.code}-TT-01", "name": "反应温度", "kind": "temperature", "unit": "℃",
                        "range_min": 0, "range_max": 150, "l": 40, "h": 95, "hh": 105, "deadband": 1})
@@ -76,18 +77,22 @@ def points_for(source: Any, *, detailed: bool, rng: random.Random) -> list[dict[
             unit, top, first, second = TOXIC[substance]
             for n in range(1, (3 if detailed else 1) + 1):
                 detectors += 1
-                points.append({**base, "code": f"{source.code}-AT-{detectors:02d}", "name": f"{substance}气体检测器{n}#",
+                points.append({**base, "code": f"{source.code}-AT-{detectors:02d}",
+                               "name": f"{substance}气体检测器{n}#",
                                "kind": "gas_toxic", "unit": unit, "substance": substance, "range_min": 0,
                                "range_max": top, "h": first, "hh": second})
         elif substance in COMBUSTIBLE:
             for n in range(1, (2 if detailed else 1) + 1):
                 detectors += 1
-                points.append({**base, "code": f"{source.code}-AT-{detectors:02d}", "name": f"可燃气体检测器{n}#（{substance}）",
+                points.append({**base, "code": f"{source.code}-AT-{detectors:02d}",
+                               "name": f"可燃气体检测器{n}#（{substance}）",
                                "kind": "gas_combustible", "unit": "%LEL", "substance": substance, "range_min": 0,
                                "range_max": 100, "h": 25, "hh": 50})
-    points.append({**base, "code": f"{source.code}-SIS", "name": "紧急切断/SIS", "kind": "sis", "severity_1": "critical"})
+    points.append({**base, "code": f"{source.code}-SIS", "name": "紧急切断/SIS", "kind": "sis",
+                   "severity_1": "critical"})
     if detailed or rng.random() < 0.5:
-        points.append({**base, "code": f"{source.code}-CAM", "name": "视频监控", "kind": "video", "severity_1": "minor"})
+        points.append({**base, "code": f"{source.code}-CAM", "name": "视频监控", "kind": "video",
+                       "severity_1": "minor"})
     return points
 
 

@@ -101,7 +101,7 @@ def dump_state(state: rules.State) -> str:
 
 
 def to_ms(seconds: float | None) -> int | None:
-    return None if seconds is None else int(round(seconds * 1000))
+    return None if seconds is None else round(seconds * 1000)
 
 
 def at(seconds: float) -> dt.datetime:

@@ -164,12 +164,13 @@ def parse_ts(raw: Any, zone: dt.tzinfo) -> int:
         try:
             moment = dt.datetime.fromisoformat(raw.strip())
         except ValueError:
-            raise _Refused("invalid_timestamp", _("时间格式无效，应为 ISO 8601（如 2026-05-01T08:00:00+08:00）")) from None
+            raise _Refused("invalid_timestamp",
+                           _("时间格式无效，应为 ISO 8601（如 2026-05-01T08:00:00+08:00）")) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
-        return int(round(moment.timestamp() * 1000))
+        return round(moment.timestamp() * 1000)
     if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
-        return int(round(raw if raw > 1e11 else raw * 1000))
+        return round(raw if raw > 1e11 else raw * 1000)
     if raw is None:
         raise _Refused("missing_ts", _("缺少时间 ts"))
     raise _Refused("invalid_timestamp", _("时间格式无效，应为 ISO 8601 文本或时间戳"))
@@ -230,7 +231,8 @@ def ingest(
         assert sub.enterprise_id is not None
         codes, county = directory.get(sub.enterprise_id)
         enterprises.add(sub.enterprise_id)
-        oldest = None if sub.max_age_s is None else now_ms - (retention_s if sub.max_age_s < 0 else sub.max_age_s) * 1000
+        max_age = retention_s if sub.max_age_s is not None and sub.max_age_s < 0 else sub.max_age_s
+        oldest = None if max_age is None else now_ms - max_age * 1000
         ts_cache: dict[Any, int] = {}
         unknown: list[tuple[int, Any, str]] = []
         totals.received += len(sub.items)

@@ -40,7 +40,7 @@ def ms_to_datetime(ms: int | None) -> dt.datetime | None:
 
 
 def datetime_to_ms(value: dt.datetime) -> int:
-    return int(round(value.timestamp() * 1000))
+    return round(value.timestamp() * 1000)
 
 
 def validate_code(value: str) -> None:
@@ -160,6 +160,9 @@ class PointState(models.Model):
     last_value = models.FloatField(null=True, blank=True)
     rule_state = models.TextField(blank=True, default="")
 
+    def __str__(self) -> str:
+        return f"{self.point_id}: {self.last_value} @ {self.last_ts}"
+
     @property
     def last_at(self) -> dt.datetime | None:
         return ms_to_datetime(self.last_ts)
@@ -178,6 +181,9 @@ class Reading(models.Model):
     class Meta:
         db_table = "monitoring_reading"
 
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.ts} {self.value}"
+
 
 class ReadingMinute(models.Model):
     """One-minute aggregate of a point's readings (bucket = start of the minute, ms)."""
@@ -192,6 +198,9 @@ class ReadingMinute(models.Model):
 
     class Meta:
         db_table = "monitoring_reading_1m"
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.bucket} n={self.n}"
 
 
 class ReadingHour(models.Model):
@@ -208,6 +217,9 @@ class ReadingHour(models.Model):
     class Meta:
         db_table = "monitoring_reading_1h"
 
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.bucket} n={self.n}"
+
 
 class RollupMark(models.Model):
     """How far the aggregates have been rolled up (one row per level), and ranges a backfill asks to redo."""
@@ -215,6 +227,9 @@ class RollupMark(models.Model):
     name = models.CharField(max_length=32, primary_key=True)
     upto = models.BigIntegerField(default=0)  # ms: aggregates are complete before this instant
     redo_from = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} up to {self.upto}"
 
 
 class Rejection(models.Model):
@@ -241,6 +256,9 @@ class Rejection(models.Model):
         verbose_name = _("拒收记录")
         verbose_name_plural = _("拒收记录")
         indexes = [models.Index(fields=["enterprise", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.point_code}"
 
 
 class Alarm(models.Model):
@@ -349,6 +367,9 @@ class AlarmTransition(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["notify", "at"])]
 
+    def __str__(self) -> str:
+        return f"#{self.alarm_id} {self.kind} {self.at:%Y-%m-%d %H:%M:%S}"
+
 
 class MaintenanceWindow(models.Model):
     """A planned maintenance period: alarms raised inside it (for the enterprise, one hazard source or one point)
@@ -373,6 +394,9 @@ class MaintenanceWindow(models.Model):
         verbose_name = _("维护窗口")
         verbose_name_plural = _("维护窗口")
 
+    def __str__(self) -> str:
+        return f"{self.reason} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
 
 class EnterpriseWarning(models.Model):
     """An enterprise's current early warning colour, derived from its alarms (conf.warning_rule)."""
@@ -385,6 +409,9 @@ class EnterpriseWarning(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     since = models.DateTimeField(default=timezone.now)
     computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.colour or 'none'}"
 
 
 class WarningChange(models.Model):
@@ -400,3 +427,7 @@ class WarningChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.previous or 'none'} → {self.colour or 'none'}"
+

@@ -78,7 +78,8 @@ def _body(alarm: Alarm, kind: str) -> str:
         lines.append(_("阈值：%(value)g") % {"value": alarm.threshold})
     lines.append(_("首次报警：%(at)s") % {"at": timezone.localtime(alarm.started_at).strftime("%Y-%m-%d %H:%M:%S")})
     if alarm.tier:
-        lines.append(_("已上报至：%(tier)s") % {"tier": [_("企业"), _("区县应急局"), _("市应急局")][min(alarm.tier, 2)]})
+        tiers = [_("企业"), _("区县应急局"), _("市应急局")]
+        lines.append(_("已上报至：%(tier)s") % {"tier": tiers[min(alarm.tier, 2)]})
     return "\n".join(lines)
 
 

@@ -109,7 +109,9 @@ def do_create_point(*, acting_user: User, enterprise_id: int, data: Mapping[str,
     return point
 
 
-def do_update_point(*, acting_user: User, point_id: int, changes: Mapping[str, Any], reason: str = "") -> MonitoringPoint:
+def do_update_point(
+    *, acting_user: User, point_id: int, changes: Mapping[str, Any], reason: str = ""
+) -> MonitoringPoint:
     """Change a point's settings. Its code is its identity for gateways and cannot change."""
     _unknown(changes, POINT_FIELDS)
     with transaction.atomic():
@@ -185,7 +187,7 @@ def ingest_enterprise(request: Any) -> int:
     raise PermissionDenied(_("只有企业的数据网关令牌或企业管理员可以上传监测数据"), code="not_a_gateway")
 
 
-# --- readings ----------------------------------------------------------------------------------------------------------
+# --- readings ---------------------------------------------------------------------------------------------------
 
 
 def do_ingest_readings(

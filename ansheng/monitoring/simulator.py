@@ -56,7 +56,8 @@ class SimPoint:
             self.value = self.normal if self.normal is not None else 0.0
         else:
             middle = (low + high) / 2
-            self.value = last if last is not None and low < last < high else middle + (high - low) * rng.uniform(-.2, .2)
+            fresh = middle + (high - low) * rng.uniform(-0.2, 0.2)
+            self.value = last if last is not None and low < last < high else fresh
         self.drift = rng.choice((-1.0, 1.0))
 
     @property

@@ -220,7 +220,8 @@ def alarm_stats(user: Any, region_code: str | None = None, enterprise_id: int | 
     chattering_ids = [pid for pid, times in activations_by_point.items() if rules.chattering(times)]
     points = {p.pk: p for p in MonitoringPoint.objects.filter(
         pk__in=set(chattering_ids) | {pid for pid, _n in by_point.most_common(10)}).select_related("enterprise")}
-    enterprises = {e.pk: e for e in Enterprise.objects.filter(pk__in=[eid for eid, _n in by_enterprise.most_common(10)])}
+    top = [eid for eid, _n in by_enterprise.most_common(10)]
+    enterprises = {e.pk: e for e in Enterprise.objects.filter(pk__in=top)}
     total = sum(sum(c.values()) for c in per_day.values())
     return {
         "days": days,

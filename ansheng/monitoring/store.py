@@ -121,7 +121,8 @@ class PointRow:
 
 
 _STATE_COLUMNS = (
-    "p.id, p.enterprise_id, e.county_id, p.hazard_source_id, p.code, p.kind, p.range_min, p.range_max, p.ll, p.l, p.h, p.hh, "
+    "p.id, p.enterprise_id, e.county_id, p.hazard_source_id, p.code, p.kind, p.range_min, p.range_max, "
+    "p.ll, p.l, p.h, p.hh, "
     "p.deadband, p.on_delay_s, p.normal_value, p.severity_1, p.severity_2, p.interval_s, p.no_data_after_s, "
     "p.in_service, s.last_ts, s.last_value, s.rule_state"
 )

@@ -127,10 +127,7 @@ def _tiles(request: HttpRequest, source: Any) -> list[dict[str, Any]]:
         worst = max(active, key=lambda a: Severity.RANK[a.severity], default=None)
         values = sparkline(point.pk, now_ms) if not point.discrete else []
         lo, hi = point.range_min, point.range_max
-        if point.discrete:
-            display = None
-        else:
-            display = point.state.last_value if hasattr(point, "state") else None
+        display = None if point.discrete or not hasattr(point, "state") else point.state.last_value
         tiles.append({
             "point": point,
             "status": status,

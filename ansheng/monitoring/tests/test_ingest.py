@@ -132,7 +132,8 @@ def test_timestamps_without_an_offset_are_beijing_time_and_epoch_numbers_are_acc
 def test_a_message_that_is_not_a_readings_body_is_logged_whole(plant, body, code):
     items, error = parse_payload(body)
     assert items is None and error[0] == code
-    results, _totals = ingest([Submission(plant.enterprise.pk, "mqtt", error=error, payload=body.decode("utf-8", "replace"),
+    text = body.decode("utf-8", "replace")
+    results, _totals = ingest([Submission(plant.enterprise.pk, "mqtt", error=error, payload=text,
                                           source="topic")])
     row = Rejection.objects.get()
     assert (row.code, row.index, row.channel, row.source) == (code, None, "mqtt", "topic")
@@ -140,7 +141,8 @@ def test_a_message_that_is_not_a_readings_body_is_logged_whole(plant, body, code
 
 
 def test_nan_in_json_text_is_refused_not_stored(plant):
-    items, error = parse_payload(b'{"readings": [{"point": "V101-LT", "ts": "2026-05-01T08:00:00+08:00", "value": NaN}]}')
+    body = b'{"readings": [{"point": "V101-LT", "ts": "2026-05-01T08:00:00+08:00", "value": NaN}]}'
+    items, error = parse_payload(body)
     assert error is None
     results, _totals = ingest([Submission(plant.enterprise.pk, "http", items=items)], now=NOW)
     assert results[0].rejected[0]["code"] == "not_finite"

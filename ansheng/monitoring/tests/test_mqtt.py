@@ -222,7 +222,7 @@ def test_a_killed_worker_loses_nothing_it_acknowledged_and_duplicates_no_alarm(
     before = external.query("SELECT count(*) FROM monitoring_reading")[0][0]
     level_alarms = "SELECT id FROM monitoring_alarm WHERE type = 'high' AND point_id = " \
         "(SELECT id FROM monitoring_monitoringpoint WHERE code = 'V101-LT')"
-    activations_sql = ("SELECT count(*) FROM monitoring_alarmtransition WHERE kind IN ('raised', 'reactivated') "
+    activations_sql = ("SELECT count(*) FROM monitoring_alarmtransition WHERE kind IN ('raised', 'reactivated') "  # noqa: S608
                        f"AND alarm_id IN ({level_alarms})")
     activations_before = external.query(activations_sql)[0][0]
     # 240 messages of 10 readings: the level crosses HH up every 20th message and back down 10 messages later.
@@ -241,7 +241,8 @@ def test_a_killed_worker_loses_nothing_it_acknowledged_and_duplicates_no_alarm(
             publish(client, external, readings)
             if m == 80:
                 # Mid-stream: wait until the worker has stored something, then kill it without warning.
-                progressed = wait_for(lambda: external.query("SELECT count(*) FROM monitoring_reading")[0][0] > before + 200)
+                progressed = wait_for(
+                    lambda: external.query("SELECT count(*) FROM monitoring_reading")[0][0] > before + 200)
                 assert progressed, "".join(worker.lines[-30:])
                 worker.kill()
             time.sleep(0.003)

@@ -3,7 +3,6 @@ workers racing for the same transitions."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import pytest
