@@ -321,7 +321,9 @@ def sweep_points(now: dt.datetime) -> set[int]:
         where, [True, now_ms - min_silence, '%"no_data"%', '%"p":%'])]
     for start in range(0, len(candidates), 500):
         with transaction.atomic():
-            rows = store.load_points(candidates[start:start + 500], lock=True)
+            chunk = candidates[start:start + 500]
+            store.lock_enterprises(store.enterprises_of(chunk))
+            rows = store.load_points(chunk, lock=False)
             saves = []
             for row in rows.values():
                 rule = rule_for(row)

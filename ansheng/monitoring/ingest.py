@@ -335,7 +335,10 @@ def ingest(
     totals.accepted = sum(r.accepted for r in results)
     totals.rejected = len(rejections)
     with transaction.atomic():
-        points = store.load_points({row[0] for row in rows}, lock=True) if evaluate and rows else {}
+        points: dict[int, store.PointRow] = {}
+        if evaluate and rows:
+            store.lock_enterprises(enterprises)
+            points = store.load_points(groups.keys(), lock=False)
         inserted = store.insert_readings(rows)
         totals.stored = inserted
         # A reading sent twice (in this batch or before) is accepted and stored once: the database's key decides.
@@ -360,8 +363,8 @@ def _evaluate(
     defaults = engine.rule_defaults()
     for pid, readings in groups.items():
         row = points.get(pid)
-        if row is None:
-            continue
+        if row is None or not row.in_service:
+            continue  # taken out of service meanwhile (in another process): stored, not evaluated
         rule = engine.rule_for(row, defaults)
         if rule is None:
             continue

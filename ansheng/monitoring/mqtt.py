@@ -212,9 +212,14 @@ class IngestWorker:
         while True:
             try:
                 close_old_connections()
+                started = time.monotonic()
                 submissions = [submission_for(message, self.enterprises) for message in batch]
+                decoded = time.monotonic()
                 _results, totals = ingest(submissions)
                 self.stored += totals.stored
+                logger.debug("stored %s messages (%s readings): decode %.0f ms, ingest %.0f ms, queue %s",
+                             len(batch), totals.received, (decoded - started) * 1000,
+                             (time.monotonic() - decoded) * 1000, self.queue.qsize())
                 break
             except Exception:  # the database is away, or a message the service cannot take
                 attempts += 1

@@ -128,6 +128,9 @@ def do_update_point(
         point.save()
         if not point.in_service and before["in_service"]:
             # Out of service: nothing more to evaluate; open alarms stay for their feedback.
+            from ansheng.monitoring.store import lock_enterprises
+
+            lock_enterprises([point.enterprise_id])
             PointState.objects.filter(point=point).update(rule_state="")
         log_change(user=acting_user, action=ChangeAction.UPDATE, obj=point, before=before, after=snapshot(point),
                    reason=reason, region_code=point.enterprise.county_id, enterprise_id=point.enterprise_id)

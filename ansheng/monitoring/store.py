@@ -132,9 +132,25 @@ _STATE_FROM = (
 )
 
 
+LOCK_CLASS = 0x414C  # the advisory-lock namespace of the points' live state ("AL")
+
+
+def lock_enterprises(enterprise_ids: Iterable[int]) -> None:
+    """Serialise the writers of the enterprises' points' live state until the transaction ends: one advisory lock
+    per enterprise on PostgreSQL, taken in id order so two writers queue instead of deadlocking (row locks on every
+    point would cost a write per point). SQLite's IMMEDIATE transactions already serialise writers."""
+    ids = sorted(set(enterprise_ids))
+    if not ids or not is_postgres():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, e) FROM unnest(%s::int[]) AS e ORDER BY e",
+                       [LOCK_CLASS, ids])
+
+
 def load_points(point_ids: Iterable[int], *, lock: bool) -> dict[int, PointRow]:
     """Points with their state; with ``lock`` their state rows are locked (in id order, so two batches sharing
-    points queue instead of deadlocking) until the transaction ends."""
+    points queue instead of deadlocking) until the transaction ends. The ingest service and the sweep lock whole
+    enterprises instead (`lock_enterprises`) and read without ``lock``."""
     ids = sorted(set(point_ids))
     found: dict[int, PointRow] = {}
     with connection.cursor() as cursor:
@@ -295,3 +311,15 @@ def county_of(enterprise_id: int) -> str:
         cursor.execute("SELECT county_id FROM enterprises_enterprise WHERE id = %s", [enterprise_id])
         row = cursor.fetchone()
     return str(row[0]) if row else ""
+
+
+def enterprises_of(point_ids: Sequence[int]) -> list[int]:
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute("SELECT DISTINCT enterprise_id FROM monitoring_monitoringpoint WHERE id = ANY(%s)",
+                           [list(point_ids)])
+        else:
+            marks = ",".join(["%s"] * len(point_ids)) or "NULL"
+            cursor.execute(f"SELECT DISTINCT enterprise_id FROM monitoring_monitoringpoint WHERE id IN ({marks})",  # noqa: S608
+                           list(point_ids))
+        return sorted(row[0] for row in cursor.fetchall())
