@@ -136,6 +136,7 @@ def _tiles(request: HttpRequest, source: Any) -> list[dict[str, Any]]:
             and abs(point.state.last_value - (point.normal_value or 0)) < 1e-9,
             "alarm": worst,
             "alarms": alarms,
+            "awaiting": [a for a in alarms if not a.active],  # cleared, still waiting for the handling feedback
             "colour": Severity.colour(worst.severity) if worst else ("grey" if status != "online" else "green"),
             "spark": mark_safe(sparkline_svg(values, lo, hi, [point.ll, point.l, point.h, point.hh])),  # noqa: S308
             "last_at": point.state.last_at if hasattr(point, "state") else None,
