@@ -76,6 +76,7 @@ DEFAULTS: dict[str, Any] = {
     "MONITORING_NO_DATA_FACTOR": _env.int("ANSHENG_MONITORING_NO_DATA_FACTOR", 3, minimum=1),
     "MONITORING_NO_DATA_MIN_S": _env.int("ANSHENG_MONITORING_NO_DATA_MIN_S", 120, minimum=10),
     "MONITORING_COMM_LOST_AFTER_S": _env.int("ANSHENG_MONITORING_COMM_LOST_AFTER_S", 600, minimum=30),
+    "MONITORING_STARTUP_GRACE_S": _env.int("ANSHENG_MONITORING_STARTUP_GRACE_S", 180, minimum=0),
     "MONITORING_NO_DATA_SEVERITY": _env.choice("ANSHENG_MONITORING_NO_DATA_SEVERITY", "minor",
                                                {"minor", "warning", "major", "critical"}),
     "MONITORING_COMM_LOST_SEVERITY": _env.choice("ANSHENG_MONITORING_COMM_LOST_SEVERITY", "warning",

@@ -280,9 +280,10 @@ def apply_touches(touches: dict[int, tuple[rules.Touch, ...]]) -> None:
 # --- the sweep -----------------------------------------------------------------------------------------------------
 
 
-def sweep_points(now: dt.datetime) -> set[int]:
+def sweep_points(now: dt.datetime, *, detect_silence: bool = True) -> set[int]:
     """No-data alarms, elapsed on-delays and communications lost, for every point and enterprise. Returns the
-    enterprises whose alarms changed."""
+    enterprises whose alarms changed. Without ``detect_silence`` (just after the platform started: the silence may be
+    the platform's own downtime) nothing new is raised for silence, but what has resumed is still cleared."""
     now_ms = int(now.timestamp() * 1000)
     now_s = now_ms / 1000
     touched: set[int] = set()
@@ -290,6 +291,9 @@ def sweep_points(now: dt.datetime) -> set[int]:
     # Enterprises whose every reporting point has been silent: one communications-lost alarm each.
     last_seen = store.load_enterprise_last_seen()
     lost = {eid for eid, last in last_seen.items() if rules.comm_lost([last / 1000], now_s, comm_after)}
+    if not detect_silence:
+        lost_now = lost
+        lost = set()
     open_comm = {
         alarm.enterprise_id: alarm
         for alarm in Alarm.objects.filter(type=AlarmType.COMM_LOST, point__isnull=True, closed_at__isnull=True)
@@ -306,7 +310,7 @@ def sweep_points(now: dt.datetime) -> set[int]:
                        severity=conf.get("MONITORING_COMM_LOST_SEVERITY"), value=None, threshold=None, when=when)
             touched.add(enterprise_id)
     for enterprise_id, alarm in open_comm.items():
-        if alarm.active and enterprise_id not in lost:
+        if alarm.active and enterprise_id not in (lost if detect_silence else lost_now):
             with transaction.atomic():
                 locked = Alarm.objects.select_for_update().get(pk=alarm.pk)
                 if locked.active:
@@ -329,7 +333,8 @@ def sweep_points(now: dt.datetime) -> set[int]:
                 rule = rule_for(row)
                 if rule is None:
                     continue
-                outcome = rules.sweep(rule, state_of(row), now_s, inhibit_no_data=row.enterprise_id in lost)
+                outcome = rules.sweep(rule, state_of(row), now_s,
+                                      inhibit_no_data=row.enterprise_id in lost or not detect_silence)
                 if outcome.events:
                     apply_events(row, outcome.events)
                     touched.add(row.enterprise_id)
@@ -441,10 +446,10 @@ def refresh_warnings(enterprise_ids: Iterable[int], now: dt.datetime | None = No
     return changed
 
 
-def run_sweep(now: dt.datetime | None = None) -> int:
+def run_sweep(now: dt.datetime | None = None, *, detect_silence: bool = True) -> int:
     """One pass of the alarm sweep worker; returns how many enterprises it touched."""
     now = now or timezone.now()
-    touched = sweep_points(now) | expire_shelving(now) | end_maintenance(now)
+    touched = sweep_points(now, detect_silence=detect_silence) | expire_shelving(now) | end_maintenance(now)
     # Time alone moves warnings too (an alarm left unacknowledged, activations leaving the window).
     watched = set(touched)
     watched.update(Alarm.objects.filter(closed_at__isnull=True).values_list("enterprise_id", flat=True).distinct())

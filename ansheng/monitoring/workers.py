@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from ansheng.core.workers import Worker
 
+_STARTED = time.monotonic()
+
 
 def _sweep() -> int:
+    from ansheng.monitoring import conf
     from ansheng.monitoring.engine import run_sweep
 
-    run_sweep()
+    # Just after a (re)start, silence may be the platform's own downtime: give gateways time to deliver before
+    # points and enterprises count as silent.
+    run_sweep(detect_silence=time.monotonic() - _STARTED >= conf.get("MONITORING_STARTUP_GRACE_S"))
     return 0  # time-driven: one pass per interval
 
 

@@ -386,3 +386,16 @@ def test_every_transition_is_a_row_and_an_audit_event(plant, world):
     events = AuditEvent.objects.filter(object_type="monitoring.alarm", object_id=str(alarm.pk)).count()
     assert rows == events == 4
     assert verify_chain().ok
+
+
+def test_just_after_a_restart_silence_raises_nothing_but_what_resumed_clears(plant, settings):
+    settings.MONITORING_COMM_LOST_AFTER_S = 300
+    plant.ingest([(0, "V101-LT", 5.0), (0, "GT-CL-01", 0.1), (0, "SIS-01", 0)], now=at(1))
+    engine.sweep_points(at(400), detect_silence=False)
+    assert not Alarm.objects.exists()
+    engine.sweep_points(at(400))
+    comm = Alarm.objects.get(type="comm_lost")
+    plant.ingest([(500, "V101-LT", 5.0)], now=at(501))
+    engine.sweep_points(at(502), detect_silence=False)
+    comm.refresh_from_db()
+    assert not comm.active
