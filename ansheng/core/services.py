@@ -288,15 +288,39 @@ def do_create_token(
 
 
 def do_revoke_token(*, acting_user: User, token_id: int) -> ApiToken:
-    with transaction.atomic():
-        token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
-        if token is None or (token.user_id != acting_user.pk and acting_user.role != Role.CITY_ADMIN):
-            from ansheng.core.errors import NotFound
+    """Revoke a token: one's own, any of the enterprise's gateway tokens for its administrator, any for the city
+    administrator. Logged in the change log; revoking twice changes nothing."""
+    from ansheng.core.audit import log_change
+    from ansheng.core.choices import ChangeAction
+    from ansheng.core.errors import NotFound
 
+    with transaction.atomic():
+        token = (
+            ApiToken.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk=token_id).first()
+        )
+        allowed = token is not None and (
+            token.user_id == acting_user.pk
+            or acting_user.role == Role.CITY_ADMIN
+            or (
+                token.kind == TokenKind.GATEWAY
+                and acting_user.role == Role.ENTERPRISE_ADMIN
+                and token.enterprise_id == acting_user.enterprise_id
+            )
+        )
+        if not allowed:
             raise NotFound()
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+            log_change(
+                user=acting_user,
+                action=ChangeAction.UPDATE,
+                obj=token,
+                before={"revoked_at": None},
+                after={"revoked_at": token.revoked_at.isoformat()},
+                enterprise_id=token.enterprise_id,
+                region_code=token.enterprise.county_id if token.enterprise_id else "",
+            )
     return token
 
 

@@ -225,15 +225,20 @@ def summary(request: HttpRequest) -> GradeSummary:
     matrix = grade_matrix(rows)
     return GradeSummary(
         grades=[g for g, _label, _colour in matrix["grades"]],
-        counties=[{"county": row["county"].code, "name": row["county"].name, "counts": row["cells"],
-                   "total": row["total"]} for row in matrix["table"]],
+        counties=[
+            {"county": row["county"].code, "name": row["county"].name, "counts": row["cells"], "total": row["total"]}
+            for row in matrix["table"]
+        ],
         totals=matrix["totals"],
         total=matrix["total"],
     )
 
 
-@router.post("", response={201: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Register a production or storage unit")
+@router.post(
+    "",
+    response={201: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Register a production or storage unit",
+)
 def create_source(request: HttpRequest, payload: SourceCreate) -> tuple[int, HazardSource]:
     data = payload.dict(exclude_unset=True)
     enterprise_id = data.pop("enterprise", None) or request.user.enterprise_id
@@ -250,8 +255,11 @@ def get_source(request: HttpRequest, source_id: int) -> HazardSource:
     return _detail(request, source_id)
 
 
-@router.patch("/{source_id}", response={200: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-              summary="Change fields of a unit")
+@router.patch(
+    "/{source_id}",
+    response={200: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change fields of a unit",
+)
 def update_source(request: HttpRequest, source_id: int, payload: SourceFields) -> HazardSource:
     services.do_update_source(acting_user=request.user, source_id=source_id, changes=payload.dict(exclude_unset=True))
     return _detail(request, source_id)
@@ -270,24 +278,33 @@ class SubstanceChange(Schema):
     beta_symbol: str | None = Field(None, max_length=8)
 
 
-@router.post("/{source_id}/substances", response={201: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Add a hazardous chemical; the unit is regraded")
+@router.post(
+    "/{source_id}/substances",
+    response={201: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Add a hazardous chemical; the unit is regraded",
+)
 def add_substance(request: HttpRequest, source_id: int, payload: SubstanceIn) -> tuple[int, HazardSource]:
     services.do_add_substance(acting_user=request.user, source_id=source_id, **payload.dict())
     return 201, _detail(request, source_id)
 
 
-@router.patch("/{source_id}/substances/{substance_id}",
-              response={200: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-              summary="Change a chemical's design maximum quantity; the unit is regraded")
+@router.patch(
+    "/{source_id}/substances/{substance_id}",
+    response={200: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change a chemical's design maximum quantity; the unit is regraded",
+)
 def update_substance(request: HttpRequest, source_id: int, substance_id: int, payload: SubstanceChange) -> HazardSource:
-    services.do_update_substance(acting_user=request.user, source_id=source_id, substance_id=substance_id,
-                                 **payload.dict())
+    services.do_update_substance(
+        acting_user=request.user, source_id=source_id, substance_id=substance_id, **payload.dict()
+    )
     return _detail(request, source_id)
 
 
-@router.delete("/{source_id}/substances/{substance_id}",
-               response={200: SourceDetail, 403: ErrorOut, 404: ErrorOut}, summary="Remove a chemical")
+@router.delete(
+    "/{source_id}/substances/{substance_id}",
+    response={200: SourceDetail, 403: ErrorOut, 404: ErrorOut},
+    summary="Remove a chemical",
+)
 def remove_substance(request: HttpRequest, source_id: int, substance_id: int) -> HazardSource:
     services.do_remove_substance(acting_user=request.user, source_id=source_id, substance_id=substance_id)
     return _detail(request, source_id)
@@ -302,11 +319,15 @@ class PersonIn(Schema):
     since: dt.date | None = None
 
 
-@router.put("/{source_id}/persons/{duty}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-            summary="Name the principal, technical or operating responsible person (包保责任人)")
+@router.put(
+    "/{source_id}/persons/{duty}",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Name the principal, technical or operating responsible person (包保责任人)",
+)
 def set_person(request: HttpRequest, source_id: int, duty: str, payload: PersonIn) -> ResponsiblePerson:
-    return services.do_set_responsible_person(acting_user=request.user, source_id=source_id, duty=duty,
-                                              data=payload.dict(exclude_none=True))
+    return services.do_set_responsible_person(
+        acting_user=request.user, source_id=source_id, duty=duty, data=payload.dict(exclude_none=True)
+    )
 
 
 class CheckIn(Schema):
@@ -317,8 +338,11 @@ class CheckIn(Schema):
     measures: str = Field("", max_length=4000)
 
 
-@router.post("/{source_id}/checks", response={201: CheckOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Record a 包保 check")
+@router.post(
+    "/{source_id}/checks",
+    response={201: CheckOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record a 包保 check",
+)
 def add_check(request: HttpRequest, source_id: int, payload: CheckIn) -> tuple[int, DutyCheck]:
     return 201, services.do_record_duty_check(acting_user=request.user, source_id=source_id, **payload.dict())
 
@@ -331,8 +355,11 @@ class EvaluationIn(Schema):
     conclusion: str = Field("", max_length=4000)
 
 
-@router.post("/{source_id}/evaluations", response={201: EvaluationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Record a safety evaluation report (valid three years)")
+@router.post(
+    "/{source_id}/evaluations",
+    response={201: EvaluationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Record a safety evaluation report (valid three years)",
+)
 def add_evaluation(request: HttpRequest, source_id: int, payload: EvaluationIn) -> tuple[int, EvaluationReport]:
     return 201, services.do_add_evaluation_report(acting_user=request.user, source_id=source_id, data=payload.dict())
 
@@ -342,9 +369,11 @@ class RegistrationIn(Schema):
     registration_no: str = Field("", max_length=64)
 
 
-@router.post("/{source_id}/registration/{action}",
-             response={200: SourceDetail, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-             summary="备案: submit (enterprise); accept, return or cancel (county bureau)")
+@router.post(
+    "/{source_id}/registration/{action}",
+    response={200: SourceDetail, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="备案: submit (enterprise); accept, return or cancel (county bureau)",
+)
 def registration(request: HttpRequest, source_id: int, action: str, payload: RegistrationIn) -> HazardSource:
     services.do_registration(acting_user=request.user, source_id=source_id, action=action, **payload.dict())
     return _detail(request, source_id)

@@ -45,26 +45,47 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
 
 
-def _unit(ctx: Any, enterprise: Any, code: str, name: str, kind: str, substances: list[tuple[str, str, float]],
-          people: int, offset: tuple[float, float] = (0.0, 0.0)) -> Any:
+def _unit(
+    ctx: Any,
+    enterprise: Any,
+    code: str,
+    name: str,
+    kind: str,
+    substances: list[tuple[str, str, float]],
+    people: int,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> Any:
     from ansheng.hazards import services
 
     admin = ctx.admin
-    data: dict[str, Any] = {"code": code, "name": name, "unit_kind": kind, "people_within_500m": people,
-                            "commissioned_on": dt.date(2026, 11, 1) - dt.timedelta(days=365 * 6)}
+    data: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "unit_kind": kind,
+        "people_within_500m": people,
+        "commissioned_on": dt.date(2026, 11, 1) - dt.timedelta(days=365 * 6),
+    }
     if enterprise.longitude is not None:
         data["longitude"] = (enterprise.longitude + Decimal(str(offset[0]))).quantize(Decimal("0.000001"))
         data["latitude"] = (enterprise.latitude + Decimal(str(offset[1]))).quantize(Decimal("0.000001"))
     source = services.do_create_source(acting_user=admin, enterprise_id=enterprise.pk, data=data)
     for query, label, tonnes in substances:
-        services.do_add_substance(acting_user=admin, source_id=source.pk, query=query, label=label,
-                                  max_quantity_t=Decimal(str(tonnes)))
+        services.do_add_substance(
+            acting_user=admin, source_id=source.pk, query=query, label=label, max_quantity_t=Decimal(str(tonnes))
+        )
     source.refresh_from_db()
     return source
 
 
-def _paperwork(ctx: Any, rng: random.Random, source: Any, *, today: dt.date, users: dict[str, Any] | None = None,
-               registered: bool = True) -> None:
+def _paperwork(
+    ctx: Any,
+    rng: random.Random,
+    source: Any,
+    *,
+    today: dt.date,
+    users: dict[str, Any] | None = None,
+    registered: bool = True,
+) -> None:
     """The three 包保 persons, an evaluation report (a few out of date) and, for most, an existing 备案."""
     from ansheng.hazards import services
 
@@ -72,24 +93,39 @@ def _paperwork(ctx: Any, rng: random.Random, source: Any, *, today: dt.date, use
     users = users or {}
     for duty in ("principal", "technical", "operating"):
         user = users.get(duty)
-        services.do_set_responsible_person(acting_user=admin, source_id=source.pk, duty=duty, data={
-            "name": user.full_name if user is not None else _name(rng),
-            "position": {"principal": "总经理", "technical": "总工程师", "operating": "罐区班长"}[duty],
-            "phone": "1" + rng.choice("3589") + "".join(str(rng.randrange(10)) for _ in range(9)),
-            "user": user.pk if user is not None else None,
-            "since": today - dt.timedelta(days=rng.randint(60, 900)),
-        })
+        services.do_set_responsible_person(
+            acting_user=admin,
+            source_id=source.pk,
+            duty=duty,
+            data={
+                "name": user.full_name if user is not None else _name(rng),
+                "position": {"principal": "总经理", "technical": "总工程师", "operating": "罐区班长"}[duty],
+                "phone": "1" + rng.choice("3589") + "".join(str(rng.randrange(10)) for _ in range(9)),
+                "user": user.pk if user is not None else None,
+                "since": today - dt.timedelta(days=rng.randint(60, 900)),
+            },
+        )
     evaluated = today - dt.timedelta(days=rng.randint(30, 3 * 365 + 200))
-    services.do_add_evaluation_report(acting_user=admin, source_id=source.pk, data={
-        "report_no": f"川安评{evaluated.year}-{source.pk:04d}", "agency": rng.choice(
-            ["四川省安全科学技术研究院", "四川华厦安全评价有限公司", "乐山市安全生产技术服务中心"]),
-        "evaluated_on": evaluated, "stated_grade": source.grade,
-        "conclusion": "重大危险源辨识与分级结果准确，安全设施基本满足要求，提出整改建议若干项。"})
+    services.do_add_evaluation_report(
+        acting_user=admin,
+        source_id=source.pk,
+        data={
+            "report_no": f"川安评{evaluated.year}-{source.pk:04d}",
+            "agency": rng.choice(
+                ["四川省安全科学技术研究院", "四川华厦安全评价有限公司", "乐山市安全生产技术服务中心"]
+            ),
+            "evaluated_on": evaluated,
+            "stated_grade": source.grade,
+            "conclusion": "重大危险源辨识与分级结果准确，安全设施基本满足要求，提出整改建议若干项。",
+        },
+    )
     if registered and source.is_major:
         services.do_import_registration(
-            acting_user=admin, source_id=source.pk,
+            acting_user=admin,
+            source_id=source.pk,
             registration_no=f"{source.enterprise.county_id}{evaluated.year}-{source.pk:04d}",
-            registered_at=timezone.make_aware(dt.datetime.combine(evaluated + dt.timedelta(days=20), dt.time(10))))
+            registered_at=timezone.make_aware(dt.datetime.combine(evaluated + dt.timedelta(days=20), dt.time(10))),
+        )
 
 
 def load_hazard_sources(ctx: Any) -> None:
@@ -122,9 +158,13 @@ def load_hazard_sources(ctx: Any) -> None:
         services.do_registration(acting_user=ent_admin, source_id=mine[3].pk, action="submit")
     for source, duty, days in ((mine[0], "operating", 2), (mine[0], "principal", 40), (mine[2], "operating", 5)):
         services.do_record_duty_check(
-            acting_user=ent_admin or ctx.admin, source_id=source.pk, duty=duty,
+            acting_user=ent_admin or ctx.admin,
+            source_id=source.pk,
+            duty=duty,
             checked_on=today - dt.timedelta(days=days),
-            result="normal", findings="液位、压力、温度在正常范围；紧急切断阀动作试验正常。")
+            result="normal",
+            findings="液位、压力、温度在正常范围；紧急切断阀动作试验正常。",
+        )
     sources[chem.pk] = mine
 
     producers = [e for e in created.get(Category.CHEM_PRODUCTION, []) if e.pk != chem.pk]
@@ -152,6 +192,7 @@ def load_hazard_sources(ctx: Any) -> None:
     total = sum(len(v) for v in sources.values())
     major = sum(1 for v in sources.values() for s in v if s.is_major)
     graded = {g: sum(1 for v in sources.values() for s in v if s.grade == g) for g in (1, 2, 3, 4)}
-    ctx.log(f"  {total} production/storage units, {major} major hazard sources "
-            f"(grade 1-4: {graded[1]}/{graded[2]}/{graded[3]}/{graded[4]})")
-
+    ctx.log(
+        f"  {total} production/storage units, {major} major hazard sources "
+        f"(grade 1-4: {graded[1]}/{graded[2]}/{graded[3]}/{graded[4]})"
+    )

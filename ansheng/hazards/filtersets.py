@@ -19,7 +19,9 @@ def apply_filters(queryset: QuerySet[HazardSource], params: dict[str, Any]) -> Q
     q = (params.get("q") or "").strip()
     if q:
         queryset = queryset.filter(
-            Q(name__icontains=q) | Q(code__icontains=q) | Q(enterprise__search_text__contains=q.lower())
+            Q(name__icontains=q)
+            | Q(code__icontains=q)
+            | Q(enterprise__search_text__contains=q.lower())
             | Q(substances__name__icontains=q)
         ).distinct()
     if params.get("county"):
@@ -39,8 +41,11 @@ def apply_filters(queryset: QuerySet[HazardSource], params: dict[str, Any]) -> Q
 
 
 class SourceFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
-        attrs={"placeholder": _("单元名称、编号、企业或物质"), "type": "search"}))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("单元名称、编号、企业或物质"), "type": "search"}),
+    )
     county = forms.ChoiceField(label=_("区县"), required=False)
     grade = forms.ChoiceField(label=_("级别"), required=False)
     registration = forms.ChoiceField(label=_("备案状态"), required=False)

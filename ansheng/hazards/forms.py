@@ -18,8 +18,17 @@ class SourceForm(forms.ModelForm):
 
     class Meta:
         model = HazardSource
-        fields = ["code", "name", "unit_kind", "status", "commissioned_on", "people_within_500m", "longitude",
-                  "latitude", "description"]
+        fields = [
+            "code",
+            "name",
+            "unit_kind",
+            "status",
+            "commissioned_on",
+            "people_within_500m",
+            "longitude",
+            "latitude",
+            "description",
+        ]
         widgets = {"commissioned_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
     def _post_clean(self) -> None:
@@ -28,7 +37,8 @@ class SourceForm(forms.ModelForm):
 
 class SubstanceForm(forms.Form):
     query = forms.CharField(
-        label=_("物质"), max_length=64,
+        label=_("物质"),
+        max_length=64,
         help_text=_("GB 18218-2018 表1的名称、别名或 CAS 号；不在表1的物质填表2类别（如 W5.3）"),
         widget=forms.TextInput(attrs={"list": "gb18218-names", "autocomplete": "off"}),
     )
@@ -71,7 +81,10 @@ class CheckForm(forms.Form):
 
 class EvaluationForm(forms.ModelForm):
     stated_grade = forms.TypedChoiceField(
-        label=_("报告确定的级别"), required=False, coerce=int, empty_value=None,
+        label=_("报告确定的级别"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", "—"), *[(v, label) for v, label in Grade.choices()]],
     )
 

@@ -17,9 +17,12 @@ GRADE_BY_COLOUR = {colour: int(value) for value, _label, colour in Grade.CHOICES
 
 def hazard_sources_layer(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
     rows = access.restrict(
-        HazardSource.objects.select_related("enterprise", "enterprise__county").filter(is_major=True)
+        HazardSource.objects.select_related("enterprise", "enterprise__county")
+        .filter(is_major=True)
         .exclude(status=SourceStatus.RETIRED),
-        user, "view", "hazard_source",
+        user,
+        "view",
+        "hazard_source",
     )
     if query.county:
         rows = rows.filter(enterprise__county__code__startswith=query.county)
@@ -40,18 +43,21 @@ def hazard_sources_layer(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
             min_lon, min_lat, max_lon, max_lat = query.bbox
             if not (min_lon <= float(lon) <= max_lon and min_lat <= float(lat) <= max_lat):
                 continue
-        features.append(point(
-            lon, lat,
-            id=source.pk,
-            name=source.name,
-            enterprise=source.enterprise.name,
-            enterprise_id=source.enterprise_id,
-            county=source.enterprise.county_id,
-            grade=source.grade,
-            grade_label=source.grade_label,
-            colour=source.grade_colour,
-            r=float(source.r_value) if source.r_value is not None else None,
-            registration_status=source.registration_status,
-            url=reverse("hazards:detail", args=[source.pk]),
-        ))
+        features.append(
+            point(
+                lon,
+                lat,
+                id=source.pk,
+                name=source.name,
+                enterprise=source.enterprise.name,
+                enterprise_id=source.enterprise_id,
+                county=source.enterprise.county_id,
+                grade=source.grade,
+                grade_label=source.grade_label,
+                colour=source.grade_colour,
+                r=float(source.r_value) if source.r_value is not None else None,
+                registration_status=source.registration_status,
+                url=reverse("hazards:detail", args=[source.pk]),
+            )
+        )
     return features

@@ -82,8 +82,11 @@ class HazardSource(models.Model):
     def clean(self) -> None:
         if (self.longitude is None) != (self.latitude is None):
             raise ValidationError(
-                {"latitude" if self.latitude is None else "longitude": ValidationError(
-                    _("经度和纬度须同时填写"), code="incomplete_location")}
+                {
+                    "latitude" if self.latitude is None else "longitude": ValidationError(
+                        _("经度和纬度须同时填写"), code="incomplete_location"
+                    )
+                }
             )
 
     @property
@@ -146,8 +149,13 @@ class ResponsiblePerson(models.Model):
     position = models.CharField(_("职务"), max_length=64, blank=True)
     phone = models.CharField(_("电话"), max_length=32, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="hazard_duties",
-        verbose_name=_("平台账号"), help_text=_("关联后可收到本危险源的报警通知"),
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hazard_duties",
+        verbose_name=_("平台账号"),
+        help_text=_("关联后可收到本危险源的报警通知"),
     )
     cycle_days = models.PositiveSmallIntegerField(_("检查周期（天）"), validators=[MinValueValidator(1)])
     since = models.DateField(_("履职起始日期"), default=timezone.localdate)
@@ -250,4 +258,3 @@ class RegistrationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
-

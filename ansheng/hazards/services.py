@@ -9,7 +9,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ansheng.core import access
 from ansheng.core.audit import append_event, log_change, snapshot
 from ansheng.core.choices import ChangeAction
-from ansheng.core.errors import Conflict, ValidationFailed, from_domain
+from ansheng.core.errors import Conflict, ValidationFailed, from_domain, full_clean, reject_unknown_fields
 from ansheng.core.models import User
 from ansheng.domain import gb18218
 from ansheng.domain.major_hazards import evaluation_valid_until
@@ -41,27 +40,23 @@ from ansheng.hazards.models import (
 )
 
 SOURCE_FIELDS = frozenset(
-    {"code", "name", "unit_kind", "description", "status", "commissioned_on", "longitude", "latitude",
-     "people_within_500m"}
+    {
+        "code",
+        "name",
+        "unit_kind",
+        "description",
+        "status",
+        "commissioned_on",
+        "longitude",
+        "latitude",
+        "people_within_500m",
+    }
 )
 PERSON_FIELDS = frozenset({"name", "position", "phone", "user", "cycle_days", "since"})
 REPORT_FIELDS = frozenset({"report_no", "agency", "evaluated_on", "stated_grade", "conclusion"})
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
-
-
-def _unknown(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationFailed(_("未知字段：%(name)s") % {"name": unknown[0]}, code="unknown_field", field=unknown[0])
-
-
-def _clean(instance: Any, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude or [])
-    except DjangoValidationError as exc:
-        raise ValidationFailed.from_django(exc) from None
 
 
 def _decimal(value: Fraction, places: int = 4) -> Decimal:
@@ -117,16 +112,25 @@ def _reassess(source: HazardSource, acting_user: User | None, *, reason: str) ->
             actor=acting_user,
             event="hazard_source.graded",
             obj=source,
-            payload={"s": str(source.s_value), "r": None if source.r_value is None else str(source.r_value),
-                     "grade": source.grade, "is_major": source.is_major, "previous_grade": before[1],
-                     "reason": reason},
+            payload={
+                "s": str(source.s_value),
+                "r": None if source.r_value is None else str(source.r_value),
+                "grade": source.grade,
+                "is_major": source.is_major,
+                "previous_grade": before[1],
+                "reason": reason,
+            },
             **_audit_ids(source),
         )
         if source.registration_status == RegistrationStatus.REGISTERED and source.grade != source.registered_grade:
             source.registration_status = RegistrationStatus.CHANGE_REQUIRED
             fields.append("registration_status")
-            _step(source, acting_user, RegistrationAction.REQUIRE_CHANGE,
-                  note=str(_("辨识分级结果变化（%(reason)s）") % {"reason": reason}))
+            _step(
+                source,
+                acting_user,
+                RegistrationAction.REQUIRE_CHANGE,
+                note=str(_("辨识分级结果变化（%(reason)s）") % {"reason": reason}),
+            )
     source.save(update_fields=fields)
 
 
@@ -135,20 +139,26 @@ def _reassess(source: HazardSource, acting_user: User | None, *, reason: str) ->
 
 def do_create_source(*, acting_user: User, enterprise_id: int, data: Mapping[str, Any]) -> HazardSource:
     access.require(acting_user, "create", "hazard_source")
-    _unknown(data, SOURCE_FIELDS)
+    reject_unknown_fields(data, SOURCE_FIELDS)
     enterprise = access.get_for(acting_user, Enterprise, enterprise_id, "view", "enterprise")
     source = HazardSource(enterprise=enterprise, **_strip(data))
     if not source.unit_kind:
         source.unit_kind = UnitKind.STORAGE
     if HazardSource.objects.filter(enterprise=enterprise, code=source.code).exists():
         raise ValidationFailed(_("本企业已有该编号的单元"), code="unique", field="code")
-    _clean(source, exclude=["enterprise"])
+    full_clean(source, exclude=["enterprise"])
     try:
         with transaction.atomic():
             source.save(force_insert=True)
             _reassess(source, acting_user, reason="created")
-            log_change(user=acting_user, action=ChangeAction.CREATE, obj=source, before=None,
-                       after=snapshot(source), **_audit_ids(source))
+            log_change(
+                user=acting_user,
+                action=ChangeAction.CREATE,
+                obj=source,
+                before=None,
+                after=snapshot(source),
+                **_audit_ids(source),
+            )
     except IntegrityError:
         raise ValidationFailed(_("本企业已有该编号的单元"), code="unique", field="code") from None
     return source
@@ -157,22 +167,32 @@ def do_create_source(*, acting_user: User, enterprise_id: int, data: Mapping[str
 def do_update_source(
     *, acting_user: User, source_id: int, changes: Mapping[str, Any], reason: str = ""
 ) -> HazardSource:
-    _unknown(changes, SOURCE_FIELDS)
+    reject_unknown_fields(changes, SOURCE_FIELDS)
     with transaction.atomic():
         source = _source(acting_user, source_id, "change")
         before = snapshot(source)
         for name, value in _strip(changes).items():
             setattr(source, name, value)
-        if source.code != before["code"] and HazardSource.objects.filter(
-            enterprise_id=source.enterprise_id, code=source.code
-        ).exclude(pk=source.pk).exists():
+        if (
+            source.code != before["code"]
+            and HazardSource.objects.filter(enterprise_id=source.enterprise_id, code=source.code)
+            .exclude(pk=source.pk)
+            .exists()
+        ):
             raise ValidationFailed(_("本企业已有该编号的单元"), code="unique", field="code")
-        _clean(source, exclude=["enterprise"])
+        full_clean(source, exclude=["enterprise"])
         source.save()
         if "people_within_500m" in changes and before["people_within_500m"] != source.people_within_500m:
             _reassess(source, acting_user, reason="people_within_500m")
-        log_change(user=acting_user, action=ChangeAction.UPDATE, obj=source, before=before, after=snapshot(source),
-                   reason=reason, **_audit_ids(source))
+        log_change(
+            user=acting_user,
+            action=ChangeAction.UPDATE,
+            obj=source,
+            before=before,
+            after=snapshot(source),
+            reason=reason,
+            **_audit_ids(source),
+        )
     return source
 
 
@@ -211,8 +231,14 @@ def _check_beta_symbol(substance: gb18218.Substance, symbol: str, quantity: Deci
 
 
 def do_add_substance(
-    *, acting_user: User, source_id: int, query: str, max_quantity_t: Any, no: int | None = None,
-    beta_symbol: str = "", label: str = "",
+    *,
+    acting_user: User,
+    source_id: int,
+    query: str,
+    max_quantity_t: Any,
+    no: int | None = None,
+    beta_symbol: str = "",
+    label: str = "",
 ) -> HazardSubstance:
     """Add a chemical by name, alias, CAS number, ``table1:<n>`` or Table 2 category (``W5.3``), then regrade.
 
@@ -226,19 +252,30 @@ def do_add_substance(
         if source.substances.filter(substance_key=substance.key).exists():
             raise ValidationFailed(
                 _("该单元已登记“%(name)s”，请修改其数量") % {"name": substance.display_name},
-                code="duplicate_substance", field="query",
+                code="duplicate_substance",
+                field="query",
             )
         name = substance.display_name
         if substance.table == 2 and (label or "").strip():
             name = f"{label.strip()}（{substance.display_name}）"
         item = HazardSubstance.objects.create(
-            source=source, substance_key=substance.key, name=name[:128],
-            cas="、".join(substance.cas)[:64], max_quantity_t=quantity, beta_symbol=symbol,
+            source=source,
+            substance_key=substance.key,
+            name=name[:128],
+            cas="、".join(substance.cas)[:64],
+            max_quantity_t=quantity,
+            beta_symbol=symbol,
         )
         _reassess(source, acting_user, reason=f"substance added: {substance.key}")
         item.refresh_from_db()
-        log_change(user=acting_user, action=ChangeAction.CREATE, obj=item, before=None, after=snapshot(item),
-                   **_audit_ids(source))
+        log_change(
+            user=acting_user,
+            action=ChangeAction.CREATE,
+            obj=item,
+            before=None,
+            after=snapshot(item),
+            **_audit_ids(source),
+        )
     return item
 
 
@@ -257,8 +294,14 @@ def do_update_substance(
         item.save(update_fields=["max_quantity_t", "beta_symbol"])
         _reassess(source, acting_user, reason=f"substance changed: {item.substance_key}")
         item.refresh_from_db()
-        log_change(user=acting_user, action=ChangeAction.UPDATE, obj=item, before=before, after=snapshot(item),
-                   **_audit_ids(source))
+        log_change(
+            user=acting_user,
+            action=ChangeAction.UPDATE,
+            obj=item,
+            before=before,
+            after=snapshot(item),
+            **_audit_ids(source),
+        )
     return item
 
 
@@ -266,8 +309,14 @@ def do_remove_substance(*, acting_user: User, source_id: int, substance_id: int)
     with transaction.atomic():
         source = _source(acting_user, source_id, "change")
         item = access.get_for(acting_user, source.substances.all(), substance_id)
-        log_change(user=acting_user, action=ChangeAction.DELETE, obj=item, before=snapshot(item), after=None,
-                   **_audit_ids(source))
+        log_change(
+            user=acting_user,
+            action=ChangeAction.DELETE,
+            obj=item,
+            before=snapshot(item),
+            after=None,
+            **_audit_ids(source),
+        )
         key = item.substance_key
         item.delete()
         _reassess(source, acting_user, reason=f"substance removed: {key}")
@@ -280,7 +329,7 @@ def do_set_responsible_person(
     *, acting_user: User, source_id: int, duty: str, data: Mapping[str, Any]
 ) -> ResponsiblePerson:
     """Name (or replace) the principal, technical or operating person of a source."""
-    _unknown(data, PERSON_FIELDS)
+    reject_unknown_fields(data, PERSON_FIELDS)
     if duty not in Duty.values():
         raise ValidationFailed(_("包保职责无效"), code="invalid_choice", field="duty")
     with transaction.atomic():
@@ -312,15 +361,27 @@ def do_set_responsible_person(
             person.last_check_on = None
             if "since" not in values:
                 person.since = timezone.localdate()
-        _clean(person, exclude=["source"])
+        full_clean(person, exclude=["source"])
         person.save()
-        log_change(user=acting_user, action=ChangeAction.UPDATE if before else ChangeAction.CREATE, obj=person,
-                   before=before, after=snapshot(person), **_audit_ids(source))
+        log_change(
+            user=acting_user,
+            action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
+            obj=person,
+            before=before,
+            after=snapshot(person),
+            **_audit_ids(source),
+        )
     return person
 
 
 def do_record_duty_check(
-    *, acting_user: User, source_id: int, duty: str, checked_on: dt.date, result: str, findings: str = "",
+    *,
+    acting_user: User,
+    source_id: int,
+    duty: str,
+    checked_on: dt.date,
+    result: str,
+    findings: str = "",
     measures: str = "",
 ) -> DutyCheck:
     """Record a 包保 check (履职记录); it moves the person's next due date on by one cycle."""
@@ -338,15 +399,32 @@ def do_record_duty_check(
         if result == CheckResult.ISSUES and not (findings or "").strip():
             raise ValidationFailed(_("发现问题时请填写检查情况"), code="required", field="findings")
         check = DutyCheck.objects.create(
-            source=source, person=person, duty=duty, person_name=person.name, checked_on=checked_on, result=result,
-            findings=(findings or "").strip(), measures=(measures or "").strip(), recorded_by=acting_user,
+            source=source,
+            person=person,
+            duty=duty,
+            person_name=person.name,
+            checked_on=checked_on,
+            result=result,
+            findings=(findings or "").strip(),
+            measures=(measures or "").strip(),
+            recorded_by=acting_user,
         )
         if person.last_check_on is None or checked_on > person.last_check_on:
             person.last_check_on = checked_on
             person.save(update_fields=["last_check_on"])
-        append_event(actor=acting_user, event="hazard_source.duty_checked", obj=source,
-                     payload={"duty": duty, "person": person.name, "checked_on": checked_on, "result": result,
-                              "check": check.pk}, **_audit_ids(source))
+        append_event(
+            actor=acting_user,
+            event="hazard_source.duty_checked",
+            obj=source,
+            payload={
+                "duty": duty,
+                "person": person.name,
+                "checked_on": checked_on,
+                "result": result,
+                "check": check.pk,
+            },
+            **_audit_ids(source),
+        )
     return check
 
 
@@ -354,7 +432,7 @@ def do_record_duty_check(
 
 
 def do_add_evaluation_report(*, acting_user: User, source_id: int, data: Mapping[str, Any]) -> EvaluationReport:
-    _unknown(data, REPORT_FIELDS)
+    reject_unknown_fields(data, REPORT_FIELDS)
     with transaction.atomic():
         source = _source(acting_user, source_id, "change")
         values = _strip(data)
@@ -366,13 +444,21 @@ def do_add_evaluation_report(*, acting_user: User, source_id: int, data: Mapping
         if values.get("stated_grade") in ("", None):
             values["stated_grade"] = None
         report = EvaluationReport(
-            source=source, recorded_by=acting_user,
-            valid_until=evaluation_valid_until(evaluated_on, conf.get("HAZARDS_EVALUATION_YEARS")), **values,
+            source=source,
+            recorded_by=acting_user,
+            valid_until=evaluation_valid_until(evaluated_on, conf.get("HAZARDS_EVALUATION_YEARS")),
+            **values,
         )
-        _clean(report, exclude=["source", "recorded_by"])
+        full_clean(report, exclude=["source", "recorded_by"])
         report.save()
-        log_change(user=acting_user, action=ChangeAction.CREATE, obj=report, before=None, after=snapshot(report),
-                   **_audit_ids(source))
+        log_change(
+            user=acting_user,
+            action=ChangeAction.CREATE,
+            obj=report,
+            before=None,
+            after=snapshot(report),
+            **_audit_ids(source),
+        )
     return report
 
 
@@ -395,11 +481,18 @@ REGISTRATION_TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
 }
 
 
-def _step(source: HazardSource, actor: User | None, action: str, note: str = "",
-          at: dt.datetime | None = None) -> RegistrationStep:
+def _step(
+    source: HazardSource, actor: User | None, action: str, note: str = "", at: dt.datetime | None = None
+) -> RegistrationStep:
     return RegistrationStep.objects.create(
-        source=source, action=action, status=source.registration_status, actor=actor if actor else None,
-        actor_name=actor.username if actor else "system", note=note, grade=source.grade, at=at or timezone.now(),
+        source=source,
+        action=action,
+        status=source.registration_status,
+        actor=actor if actor else None,
+        actor_name=actor.username if actor else "system",
+        note=note,
+        grade=source.grade,
+        at=at or timezone.now(),
     )
 
 
@@ -435,9 +528,11 @@ def do_registration(
         source = _source(acting_user, source_id, permission)
         if source.registration_status not in allowed_from:
             raise Conflict(
-                _("当前备案状态为“%(status)s”，不能执行“%(action)s”") % {
+                _("当前备案状态为“%(status)s”，不能执行“%(action)s”")
+                % {
                     "status": RegistrationStatus.label(source.registration_status),
-                    "action": RegistrationAction.label(action)},
+                    "action": RegistrationAction.label(action),
+                },
                 code="invalid_transition",
             )
         if action == RegistrationAction.SUBMIT:
@@ -459,9 +554,18 @@ def do_registration(
             fields += ["registration_no", "registered_at", "registered_grade"]
         source.save(update_fields=fields)
         _step(source, acting_user, action, note)
-        append_event(actor=acting_user, event=f"hazard_source.registration.{action}", obj=source,
-                     payload={"status": to_state, "note": note, "registration_no": source.registration_no,
-                              "grade": source.grade}, **_audit_ids(source))
+        append_event(
+            actor=acting_user,
+            event=f"hazard_source.registration.{action}",
+            obj=source,
+            payload={
+                "status": to_state,
+                "note": note,
+                "registration_no": source.registration_no,
+                "grade": source.grade,
+            },
+            **_audit_ids(source),
+        )
     return source
 
 
@@ -470,7 +574,7 @@ def _next_registration_no(source: HazardSource) -> str:
     year = timezone.localdate().year
     prefix = f"{source.enterprise.county_id}{year}-"
     taken = HazardSource.objects.filter(registration_no__startswith=prefix).values_list("registration_no", flat=True)
-    sequence = max((int(no[len(prefix):]) for no in taken if no[len(prefix):].isdigit()), default=0) + 1
+    sequence = max((int(no[len(prefix) :]) for no in taken if no[len(prefix) :].isdigit()), default=0) + 1
     return f"{prefix}{sequence:04d}"
 
 
@@ -495,7 +599,11 @@ def do_import_registration(
         source.registered_grade = source.grade
         source.save(update_fields=["registration_status", "registration_no", "registered_at", "registered_grade"])
         _step(source, acting_user, RegistrationAction.ACCEPT, note or str(_("导入既有备案")), at=registered_at)
-        append_event(actor=acting_user, event="hazard_source.registration.imported", obj=source,
-                     payload={"registration_no": number, "registered_at": registered_at, "grade": source.grade},
-                     **_audit_ids(source))
+        append_event(
+            actor=acting_user,
+            event="hazard_source.registration.imported",
+            obj=source,
+            payload={"registration_no": number, "registered_at": registered_at, "grade": source.grade},
+            **_audit_ids(source),
+        )
     return source

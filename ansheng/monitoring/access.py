@@ -27,8 +27,13 @@ access.register(
     {
         "view": VIEWERS,
         # Acknowledging says "seen, on it": the enterprise on duty, or the county/city once it has reached them.
-        "acknowledge": {Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_STAFF, Role.COUNTY_SUPERVISOR, Role.CITY_SUPERVISOR,
-                        Role.CITY_ADMIN},
+        "acknowledge": {
+            Role.ENTERPRISE_ADMIN,
+            Role.ENTERPRISE_STAFF,
+            Role.COUNTY_SUPERVISOR,
+            Role.CITY_SUPERVISOR,
+            Role.CITY_ADMIN,
+        },
         # Shelving silences an alarm for a while: an operator's decision, with a reason and an expiry.
         "shelve": {Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN},
         # Closing needs the handling feedback, which only the enterprise can give.

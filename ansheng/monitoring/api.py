@@ -147,8 +147,9 @@ class PointCreate(PointFields):
 
 
 def _points(request: HttpRequest) -> Any:
-    return access.restrict(MonitoringPoint.objects.select_related("enterprise", "state"), request.user, "view",
-                           "monitoring_point")
+    return access.restrict(
+        MonitoringPoint.objects.select_related("enterprise", "state"), request.user, "view", "monitoring_point"
+    )
 
 
 @router.get("/points", response=list[PointOut], summary="Monitoring points in the caller's jurisdiction")
@@ -157,8 +158,11 @@ def list_points(request: HttpRequest, filters: Query[PointFilters]) -> Any:
     return point_filters(_points(request), filters.dict(exclude_none=True)).order_by("enterprise_id", "code")
 
 
-@router.post("/points", response={201: PointOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Register a monitoring point")
+@router.post(
+    "/points",
+    response={201: PointOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Register a monitoring point",
+)
 def create_point(request: HttpRequest, payload: PointCreate) -> tuple[int, MonitoringPoint]:
     data = payload.dict(exclude_unset=True)
     enterprise_id = data.pop("enterprise", None) or request.user.enterprise_id
@@ -174,8 +178,11 @@ def get_point(request: HttpRequest, point_id: int) -> MonitoringPoint:
     return access.get_for(request.user, _points(request), point_id)
 
 
-@router.patch("/points/{point_id}", response={200: PointOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-              summary="Change a point's settings (thresholds, delays, …); its code never changes")
+@router.patch(
+    "/points/{point_id}",
+    response={200: PointOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change a point's settings (thresholds, delays, …); its code never changes",
+)
 def update_point(request: HttpRequest, point_id: int, payload: PointFields) -> MonitoringPoint:
     services.do_update_point(acting_user=request.user, point_id=point_id, changes=payload.dict(exclude_unset=True))
     return _points(request).get(pk=point_id)
@@ -191,10 +198,18 @@ class SeriesOut(Schema):
     data: list[list[Any]]
 
 
-@router.get("/points/{point_id}/series", response={200: SeriesOut, 404: ErrorOut, 422: ErrorOut},
-            summary="A point's history: raw readings, or 1-minute / 1-hour min, max and mean for longer ranges")
-def point_series(request: HttpRequest, point_id: int, start: dt.datetime | None = None, end: dt.datetime | None = None,
-                 resolution: str = "auto") -> dict[str, Any]:
+@router.get(
+    "/points/{point_id}/series",
+    response={200: SeriesOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A point's history: raw readings, or 1-minute / 1-hour min, max and mean for longer ranges",
+)
+def point_series(
+    request: HttpRequest,
+    point_id: int,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    resolution: str = "auto",
+) -> dict[str, Any]:
     point = access.get_for(request.user, _points(request), point_id)
     return series_for(point, start, end, resolution)
 
@@ -217,26 +232,41 @@ class ReadingsOut(Schema):
 READINGS_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": {
-            "type": "object",
-            "required": ["readings"],
-            "properties": {"readings": {"type": "array", "items": {
-                "type": "object",
-                "required": ["point", "ts", "value"],
-                "properties": {
-                    "point": {"type": "string", "description": "the point's code"},
-                    "ts": {"type": "string", "format": "date-time",
-                           "description": "ISO 8601 (no offset: Beijing time); epoch seconds or ms also accepted"},
-                    "value": {"type": "number"},
-                },
-            }}},
-        }}},
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["readings"],
+                    "properties": {
+                        "readings": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["point", "ts", "value"],
+                                "properties": {
+                                    "point": {"type": "string", "description": "the point's code"},
+                                    "ts": {
+                                        "type": "string",
+                                        "format": "date-time",
+                                        "description": (
+                                            "ISO 8601 (no offset: Beijing time); epoch seconds or ms also accepted"
+                                        ),
+                                    },
+                                    "value": {"type": "number"},
+                                },
+                            },
+                        }
+                    },
+                }
+            }
+        },
     }
 }
 
 
 @readings_router.post(
-    "", response={200: ReadingsOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    "",
+    response={200: ReadingsOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
     openapi_extra=READINGS_BODY,
     summary="Post readings with a gateway token (or as the enterprise administrator); idempotent on (point, ts)",
 )
@@ -249,8 +279,9 @@ def post_readings(request: HttpRequest) -> tuple[int, Any]:
     except RequestDataTooBig:
         return 413, {"code": "too_large", "message": "请求体过大", "field": None}
     items, error = parse_payload(body)
-    submission = Submission(enterprise_id, Channel.HTTP, items=items, source=source, error=error,
-                            payload=excerpt(body) if error else "")
+    submission = Submission(
+        enterprise_id, Channel.HTTP, items=items, source=source, error=error, payload=excerpt(body) if error else ""
+    )
     results, _totals = services.do_ingest_readings(acting_user=request.user, submissions=[submission])
     result = results[0]
     if submission.error is not None:
@@ -412,8 +443,11 @@ def acknowledge(request: HttpRequest, alarm_id: int, payload: AckIn) -> Alarm:
     return _alarms(request).get(pk=alarm_id)
 
 
-@alarms_router.post("/{alarm_id}/shelve", response=ACTION_RESPONSES,
-                    summary="Shelve an alarm until a time (or for some minutes), with a reason")
+@alarms_router.post(
+    "/{alarm_id}/shelve",
+    response=ACTION_RESPONSES,
+    summary="Shelve an alarm until a time (or for some minutes), with a reason",
+)
 def shelve(request: HttpRequest, alarm_id: int, payload: ShelveIn) -> Alarm:
     until = payload.until
     if until is None:
@@ -432,11 +466,15 @@ def unshelve(request: HttpRequest, alarm_id: int) -> Alarm:
     return _alarms(request).get(pk=alarm_id)
 
 
-@alarms_router.post("/{alarm_id}/close", response=ACTION_RESPONSES,
-                    summary="Close a cleared alarm with its handling feedback (处置反馈)")
+@alarms_router.post(
+    "/{alarm_id}/close",
+    response=ACTION_RESPONSES,
+    summary="Close a cleared alarm with its handling feedback (处置反馈)",
+)
 def close(request: HttpRequest, alarm_id: int, payload: CloseIn) -> Alarm:
-    services.do_close_alarm(acting_user=request.user, alarm_id=alarm_id, cause=payload.cause,
-                            measures=payload.measures, note=payload.note)
+    services.do_close_alarm(
+        acting_user=request.user, alarm_id=alarm_id, cause=payload.cause, measures=payload.measures, note=payload.note
+    )
     return _alarms(request).get(pk=alarm_id)
 
 
@@ -464,8 +502,9 @@ class RejectionOut(Schema):
 
 @router.get("/rejections", response=list[RejectionOut], summary="The rejection log (refused readings and messages)")
 @paginate(LimitOffsetPagination)
-def list_rejections(request: HttpRequest, code: str | None = None, enterprise: int | None = None,
-                    channel: str | None = None) -> Any:
+def list_rejections(
+    request: HttpRequest, code: str | None = None, enterprise: int | None = None, channel: str | None = None
+) -> Any:
     rows = access.restrict(Rejection.objects.all(), request.user, "view", "rejection")
     if code:
         rows = rows.filter(code=code)
@@ -507,17 +546,22 @@ def list_gateways(request: HttpRequest) -> list[ApiToken]:
     return list(services.gateway_tokens(request.user))
 
 
-@router.post("/gateways", response={201: GatewayCreated, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Create a gateway token bound to the enterprise (the secret is shown once)")
+@router.post(
+    "/gateways",
+    response={201: GatewayCreated, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Create a gateway token bound to the enterprise (the secret is shown once)",
+)
 def create_gateway(request: HttpRequest, payload: GatewayIn) -> tuple[int, ApiToken]:
-    token, raw = services.do_create_gateway_token(acting_user=request.user, name=payload.name,
-                                                  enterprise_id=payload.enterprise, expires_at=payload.expires_at)
+    token, raw = services.do_create_gateway_token(
+        acting_user=request.user, name=payload.name, enterprise_id=payload.enterprise, expires_at=payload.expires_at
+    )
     token.token = raw  # type: ignore[attr-defined]  (shown this once)
     return 201, token
 
 
-@router.delete("/gateways/{token_id}", response={204: None, 403: ErrorOut, 404: ErrorOut},
-               summary="Revoke a gateway token")
+@router.delete(
+    "/gateways/{token_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Revoke a gateway token"
+)
 def revoke_gateway(request: HttpRequest, token_id: int) -> tuple[int, None]:
     services.do_revoke_gateway_token(acting_user=request.user, token_id=token_id)
     return 204, None
@@ -561,8 +605,11 @@ def list_windows(request: HttpRequest) -> Any:
     return access.restrict(MaintenanceWindow.objects.all(), request.user, "view", "monitoring_point")
 
 
-@router.post("/maintenance", response={201: WindowOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Plan a maintenance window (alarms inside it are recorded but not announced)")
+@router.post(
+    "/maintenance",
+    response={201: WindowOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Plan a maintenance window (alarms inside it are recorded but not announced)",
+)
 def create_window(request: HttpRequest, payload: WindowIn) -> tuple[int, MaintenanceWindow]:
     data = payload.dict()
     enterprise_id = data.pop("enterprise") or request.user.enterprise_id
@@ -575,8 +622,11 @@ def create_window(request: HttpRequest, payload: WindowIn) -> tuple[int, Mainten
     return 201, services.do_create_maintenance_window(acting_user=request.user, enterprise_id=enterprise_id, **data)
 
 
-@router.post("/maintenance/{window_id}/cancel", response={200: WindowOut, 403: ErrorOut, 404: ErrorOut},
-             summary="End a maintenance window now")
+@router.post(
+    "/maintenance/{window_id}/cancel",
+    response={200: WindowOut, 403: ErrorOut, 404: ErrorOut},
+    summary="End a maintenance window now",
+)
 def cancel_window(request: HttpRequest, window_id: int) -> MaintenanceWindow:
     return services.do_cancel_maintenance_window(acting_user=request.user, window_id=window_id)
 
@@ -605,25 +655,33 @@ class WarningOut(Schema):
 @router.get("/warnings", response=list[WarningOut], summary="Enterprises' current early warnings (红橙黄蓝)")
 @paginate(LimitOffsetPagination)
 def list_warnings(request: HttpRequest, colour: str | None = None) -> Any:
-    rows = access.restrict(EnterpriseWarning.objects.select_related("enterprise").exclude(colour=""), request.user,
-                           "view", "alarm")
+    rows = access.restrict(
+        EnterpriseWarning.objects.select_related("enterprise").exclude(colour=""), request.user, "view", "alarm"
+    )
     if colour:
         rows = rows.filter(colour=colour)
     return rows.order_by("-since")
 
 
-@router.get("/online-rates", response={200: dict[str, Any], 403: ErrorOut},
-            summary="The plan's online-monitoring rates and points online, within the jurisdiction")
+@router.get(
+    "/online-rates",
+    response={200: dict[str, Any], 403: ErrorOut},
+    summary="The plan's online-monitoring rates and points online, within the jurisdiction",
+)
 def online_rates(request: HttpRequest, county: str | None = None) -> dict[str, Any]:
     if not access.can(request.user, "view", "monitoring_stats"):
         raise PermissionDenied()
     return stats.plan_rates(request.user, county)
 
 
-@router.get("/stats", response={200: dict[str, Any], 403: ErrorOut},
-            summary="Alarm statistics: per day, standing, chattering, time to acknowledge and to close")
-def alarm_statistics(request: HttpRequest, county: str | None = None, enterprise: int | None = None,
-                     days: int = 30) -> dict[str, Any]:
+@router.get(
+    "/stats",
+    response={200: dict[str, Any], 403: ErrorOut},
+    summary="Alarm statistics: per day, standing, chattering, time to acknowledge and to close",
+)
+def alarm_statistics(
+    request: HttpRequest, county: str | None = None, enterprise: int | None = None, days: int = 30
+) -> dict[str, Any]:
     if not access.can(request.user, "view", "monitoring_stats"):
         raise PermissionDenied()
     if not 1 <= days <= 366:

@@ -19,8 +19,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from ansheng.cli import default_data_dir
     from ansheng.monitoring.simulator import run
 
-    return run(via=args.via, interval=args.interval, duration=args.duration, excursion_rate=args.excursion_rate,
-               url=args.url, seed=args.seed, all_points=args.all, data_dir=default_data_dir())
+    return run(
+        via=args.via,
+        interval=args.interval,
+        duration=args.duration,
+        excursion_rate=args.excursion_rate,
+        url=args.url,
+        seed=args.seed,
+        all_points=args.all,
+        data_dir=default_data_dir(),
+    )
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -50,8 +58,11 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         if not items:
             return
         results, summary = ingest(
-            [Submission(enterprise.pk, Channel.CSV, items=items, source=f"csv:{path.name}:{first_row}",
-                        max_age_s=None)],
+            [
+                Submission(
+                    enterprise.pk, Channel.CSV, items=items, source=f"csv:{path.name}:{first_row}", max_age_s=None
+                )
+            ],
             evaluate=not args.no_alarms,
         )
         totals["accepted"] += summary.accepted
@@ -77,7 +88,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         if missing:
             raise CommandError(
                 f"{path}: the header needs the columns point, ts, value (missing {', '.join(sorted(missing))})",
-                status=2)
+                status=2,
+            )
         batch: list[dict[str, Any]] = []
         first = 2
         for number, row in enumerate(reader, start=2):
@@ -85,8 +97,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             value: Any = (row.get("value") or "").strip()
             with contextlib.suppress(ValueError):  # otherwise the service refuses it as not a number, with the row
                 value = float(value)
-            batch.append({"point": (row.get("point") or "").strip(), "ts": (row.get("ts") or "").strip(),
-                          "value": value})
+            batch.append(
+                {"point": (row.get("point") or "").strip(), "ts": (row.get("ts") or "").strip(), "value": value}
+            )
             if len(batch) >= args.chunk:
                 flush(batch, first)
                 batch, first = [], number + 1
@@ -94,9 +107,11 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     if earliest is not None:
         rollup.request_redo(earliest)
         rollup.roll()
-    print(f"{totals['rows']} rows: {totals['accepted']} accepted ({totals['stored']} new), "
-          f"{totals['rejected']} rejected" + (f" ({', '.join(f'{k} {n}' for k, n in sorted(reasons.items()))})"
-                                              if reasons else ""))
+    print(
+        f"{totals['rows']} rows: {totals['accepted']} accepted ({totals['stored']} new), "
+        f"{totals['rejected']} rejected"
+        + (f" ({', '.join(f'{k} {n}' for k, n in sorted(reasons.items()))})" if reasons else "")
+    )
     if totals["rows"] and not totals["accepted"]:
         return 1
     return 3 if totals["rejected"] and args.strict else 0
@@ -141,21 +156,33 @@ def cmd_mqtt_acl(args: argparse.Namespace) -> int:
         lines += [f"user ansheng-ingest-{county}", f"topic read {prefix}/readings/{county}/#", ""]
     enterprises = Enterprise.objects.filter(monitoring_points__isnull=False).distinct().order_by("county_id", "pk")
     for enterprise in enterprises:
-        lines += [f"# {enterprise.name}", f"user {enterprise.credit_code}",
-                  f"topic write {prefix}/readings/{enterprise.county_id}/{enterprise.credit_code}", ""]
+        lines += [
+            f"# {enterprise.name}",
+            f"user {enterprise.credit_code}",
+            f"topic write {prefix}/readings/{enterprise.county_id}/{enterprise.credit_code}",
+            "",
+        ]
     print("\n".join(lines))
     return 0
 
 
 def register(sub: Any) -> None:
     simulate = sub.add_parser("simulate-sensors", help="feed the demo's monitoring points with realistic readings")
-    simulate.add_argument("--via", choices=["mqtt", "http", "direct"], default="mqtt",
-                          help="MQTT (MQTT_URL, topics under MQTT_TOPIC_PREFIX), HTTP (--url) or the service directly")
+    simulate.add_argument(
+        "--via",
+        choices=["mqtt", "http", "direct"],
+        default="mqtt",
+        help="MQTT (MQTT_URL, topics under MQTT_TOPIC_PREFIX), HTTP (--url) or the service directly",
+    )
     simulate.add_argument("--url", help="HTTP: the platform's base URL; MQTT: the broker URL (default MQTT_URL)")
     simulate.add_argument("--interval", type=float, default=10.0, help="seconds between readings (default 10)")
     simulate.add_argument("--duration", type=float, help="stop after this many seconds")
-    simulate.add_argument("--excursion-rate", type=float, default=0.03,
-                          help="chance per round that one point starts an excursion past H or HH (default 0.03)")
+    simulate.add_argument(
+        "--excursion-rate",
+        type=float,
+        default=0.03,
+        help="chance per round that one point starts an excursion past H or HH (default 0.03)",
+    )
     simulate.add_argument("--seed", type=int)
     simulate.add_argument("--all", action="store_true", help="also feed points that never reported")
     simulate.set_defaults(func=cmd_simulate)
@@ -169,8 +196,9 @@ def register(sub: Any) -> None:
     backfill.set_defaults(func=cmd_backfill)
 
     ingest = sub.add_parser("mqtt-ingest", help="run an MQTT ingest worker for some counties (or all)")
-    ingest.add_argument("--counties",
-                        help="comma-separated county codes (default ANSHENG_MQTT_INGEST_COUNTIES, or all)")
+    ingest.add_argument(
+        "--counties", help="comma-separated county codes (default ANSHENG_MQTT_INGEST_COUNTIES, or all)"
+    )
     ingest.add_argument("--client-id", help="MQTT client id (stable, so the broker keeps the session)")
     ingest.add_argument("--url", help="broker URL (default MQTT_URL)")
     ingest.set_defaults(func=cmd_mqtt_ingest)

@@ -30,12 +30,27 @@ def _pairs(name: str, allowed: set[str]) -> dict[str, str]:
 
 
 def _warning_rule() -> dict[str, Any]:
-    fields = {"red_severity", "red_concurrent", "red_unacknowledged_minutes", "orange_severity", "orange_count",
-              "yellow_severity", "yellow_count", "window_hours"}
+    fields = {
+        "red_severity",
+        "red_concurrent",
+        "red_unacknowledged_minutes",
+        "orange_severity",
+        "orange_count",
+        "yellow_severity",
+        "yellow_count",
+        "window_hours",
+    }
     raw = _pairs("ANSHENG_MONITORING_WARNING_RULE", fields)
-    rule: dict[str, Any] = {"red_severity": "critical", "red_concurrent": 2, "red_unacknowledged_minutes": 30,
-                            "orange_severity": "major", "orange_count": 10, "yellow_severity": "warning",
-                            "yellow_count": 3, "window_hours": 24}
+    rule: dict[str, Any] = {
+        "red_severity": "critical",
+        "red_concurrent": 2,
+        "red_unacknowledged_minutes": 30,
+        "orange_severity": "major",
+        "orange_count": 10,
+        "yellow_severity": "warning",
+        "yellow_count": 3,
+        "window_hours": 24,
+    }
     for key, value in raw.items():
         if key.endswith("_severity"):
             rule[key] = value
@@ -44,7 +59,8 @@ def _warning_rule() -> dict[str, Any]:
                 rule[key] = float(value) if "." in value else int(value)
             except ValueError:
                 raise ImproperlyConfigured(
-                    f"ANSHENG_MONITORING_WARNING_RULE: {key}={value!r} is not a number") from None
+                    f"ANSHENG_MONITORING_WARNING_RULE: {key}={value!r} is not a number"
+                ) from None
     try:
         _build_warning_rule(rule)
     except rules.AlarmRuleError as exc:
@@ -54,10 +70,14 @@ def _warning_rule() -> dict[str, Any]:
 
 def _build_warning_rule(rule: dict[str, Any]) -> rules.WarningRule:
     return rules.WarningRule(
-        red_severity=rule["red_severity"], red_concurrent=rule["red_concurrent"],
-        red_unacknowledged_after=rule["red_unacknowledged_minutes"] * 60, orange_severity=rule["orange_severity"],
-        orange_count=rule["orange_count"], yellow_severity=rule["yellow_severity"],
-        yellow_count=rule["yellow_count"], window=rule["window_hours"] * 3600,
+        red_severity=rule["red_severity"],
+        red_concurrent=rule["red_concurrent"],
+        red_unacknowledged_after=rule["red_unacknowledged_minutes"] * 60,
+        orange_severity=rule["orange_severity"],
+        orange_count=rule["orange_count"],
+        yellow_severity=rule["yellow_severity"],
+        yellow_count=rule["yellow_count"],
+        window=rule["window_hours"] * 3600,
     )
 
 
@@ -77,18 +97,21 @@ DEFAULTS: dict[str, Any] = {
     "MONITORING_NO_DATA_MIN_S": _env.int("ANSHENG_MONITORING_NO_DATA_MIN_S", 120, minimum=10),
     "MONITORING_COMM_LOST_AFTER_S": _env.int("ANSHENG_MONITORING_COMM_LOST_AFTER_S", 600, minimum=30),
     "MONITORING_STARTUP_GRACE_S": _env.int("ANSHENG_MONITORING_STARTUP_GRACE_S", 180, minimum=0),
-    "MONITORING_NO_DATA_SEVERITY": _env.choice("ANSHENG_MONITORING_NO_DATA_SEVERITY", "minor",
-                                               {"minor", "warning", "major", "critical"}),
-    "MONITORING_COMM_LOST_SEVERITY": _env.choice("ANSHENG_MONITORING_COMM_LOST_SEVERITY", "warning",
-                                                 {"minor", "warning", "major", "critical"}),
+    "MONITORING_NO_DATA_SEVERITY": _env.choice(
+        "ANSHENG_MONITORING_NO_DATA_SEVERITY", "minor", {"minor", "warning", "major", "critical"}
+    ),
+    "MONITORING_COMM_LOST_SEVERITY": _env.choice(
+        "ANSHENG_MONITORING_COMM_LOST_SEVERITY", "warning", {"minor", "warning", "major", "critical"}
+    ),
     # Escalation (enterprise → county → city) and reminders [U]: the recalled practice is feedback on red/orange
     # warnings within 30 minutes (reference §5.1).
     "MONITORING_ESCALATE_COUNTY_ACK_MIN": _env.int("ANSHENG_MONITORING_ESCALATE_COUNTY_ACK_MIN", 15, minimum=1),
     "MONITORING_ESCALATE_COUNTY_CLOSE_MIN": _env.int("ANSHENG_MONITORING_ESCALATE_COUNTY_CLOSE_MIN", 120, minimum=1),
     "MONITORING_ESCALATE_CITY_ACK_MIN": _env.int("ANSHENG_MONITORING_ESCALATE_CITY_ACK_MIN", 30, minimum=1),
     "MONITORING_ESCALATE_CITY_CLOSE_MIN": _env.int("ANSHENG_MONITORING_ESCALATE_CITY_CLOSE_MIN", 240, minimum=1),
-    "MONITORING_ESCALATE_MIN_SEVERITY": _env.choice("ANSHENG_MONITORING_ESCALATE_MIN_SEVERITY", "warning",
-                                                    {"minor", "warning", "major", "critical"}),
+    "MONITORING_ESCALATE_MIN_SEVERITY": _env.choice(
+        "ANSHENG_MONITORING_ESCALATE_MIN_SEVERITY", "warning", {"minor", "warning", "major", "critical"}
+    ),
     "MONITORING_REPEAT_MIN": _env.int("ANSHENG_MONITORING_REPEAT_MIN", 10, minimum=0),
     "MONITORING_SHELVE_MAX_HOURS": _env.int("ANSHENG_MONITORING_SHELVE_MAX_HOURS", 24, minimum=1),
     "MONITORING_WARNING_RULE": _warning_rule(),
@@ -120,10 +143,12 @@ def escalation_policy() -> rules.EscalationPolicy:
     repeat = get("MONITORING_REPEAT_MIN")
     return rules.EscalationPolicy(
         steps=(
-            rules.EscalationStep(1, get("MONITORING_ESCALATE_COUNTY_ACK_MIN") * 60,
-                                 get("MONITORING_ESCALATE_COUNTY_CLOSE_MIN") * 60),
-            rules.EscalationStep(2, get("MONITORING_ESCALATE_CITY_ACK_MIN") * 60,
-                                 get("MONITORING_ESCALATE_CITY_CLOSE_MIN") * 60),
+            rules.EscalationStep(
+                1, get("MONITORING_ESCALATE_COUNTY_ACK_MIN") * 60, get("MONITORING_ESCALATE_COUNTY_CLOSE_MIN") * 60
+            ),
+            rules.EscalationStep(
+                2, get("MONITORING_ESCALATE_CITY_ACK_MIN") * 60, get("MONITORING_ESCALATE_CITY_CLOSE_MIN") * 60
+            ),
         ),
         min_severity=severity("MONITORING_ESCALATE_MIN_SEVERITY"),
         repeat_every=repeat * 60 if repeat else None,

@@ -51,64 +51,173 @@ def points_for(source: Any, *, detailed: bool, rng: random.Random) -> list[dict[
         height = 3.2 if pressurised else round(rng.choice([12.0, 14.0, 16.0]), 1)
         for n in range(1, tanks + 1):
             tag = f"V{100 + n}"
-            points.append({**base, "code": f"{source.code}-{tag}-LT", "name": f"{n}#储罐液位", "kind": "level",
-                           "unit": "m", "range_min": 0, "range_max": height, "ll": round(height * 0.05, 2),
-                           "l": round(height * 0.1, 2), "h": round(height * 0.85, 2), "hh": round(height * 0.9, 2),
-                           "deadband": round(height * 0.01, 3), "on_delay_s": 10 if detailed else 0})
-            points.append({**base, "code": f"{source.code}-{tag}-TT", "name": f"{n}#储罐温度", "kind": "temperature",
-                           "unit": "℃", "range_min": -20, "range_max": 80, "l": -10, "h": 40, "hh": 45,
-                           "deadband": 0.5})
+            points.append(
+                {
+                    **base,
+                    "code": f"{source.code}-{tag}-LT",
+                    "name": f"{n}#储罐液位",
+                    "kind": "level",
+                    "unit": "m",
+                    "range_min": 0,
+                    "range_max": height,
+                    "ll": round(height * 0.05, 2),
+                    "l": round(height * 0.1, 2),
+                    "h": round(height * 0.85, 2),
+                    "hh": round(height * 0.9, 2),
+                    "deadband": round(height * 0.01, 3),
+                    "on_delay_s": 10 if detailed else 0,
+                }
+            )
+            points.append(
+                {
+                    **base,
+                    "code": f"{source.code}-{tag}-TT",
+                    "name": f"{n}#储罐温度",
+                    "kind": "temperature",
+                    "unit": "℃",
+                    "range_min": -20,
+                    "range_max": 80,
+                    "l": -10,
+                    "h": 40,
+                    "hh": 45,
+                    "deadband": 0.5,
+                }
+            )
             if pressurised and (detailed or n == 1):
                 top = 2.5 if "氨" in substances else 1.6
-                points.append({**base, "code": f"{source.code}-{tag}-PT", "name": f"{n}#储罐压力", "kind": "pressure",
-                               "unit": "MPa", "range_min": 0, "range_max": top, "h": round(top * 0.62, 2),
-                               "hh": round(top * 0.72, 2), "deadband": 0.02, "on_delay_s": 5 if detailed else 0})
+                points.append(
+                    {
+                        **base,
+                        "code": f"{source.code}-{tag}-PT",
+                        "name": f"{n}#储罐压力",
+                        "kind": "pressure",
+                        "unit": "MPa",
+                        "range_min": 0,
+                        "range_max": top,
+                        "h": round(top * 0.62, 2),
+                        "hh": round(top * 0.72, 2),
+                        "deadband": 0.02,
+                        "on_delay_s": 5 if detailed else 0,
+                    }
+                )
     else:
-        points.append({**base, "code": f"{source.code}-PT-01", "name": "反应系统压力", "kind": "pressure",
-                       "unit": "MPa",
-                       "range_min": 0, "range_max": 1.6, "l": 0.1, "h": 1.0, "hh": 1.2, "deadband": 0.02})
-        points.append({**base, "code": f"{source.code}-TT-01", "name": "反应温度", "kind": "temperature", "unit": "℃",
-                       "range_min": 0, "range_max": 150, "l": 40, "h": 95, "hh": 105, "deadband": 1})
-        points.append({**base, "code": f"{source.code}-FT-01", "name": "进料流量", "kind": "flow", "unit": "m³/h",
-                       "range_min": 0, "range_max": 50, "l": 5, "h": 40, "hh": 45, "deadband": 0.5})
+        points.append(
+            {
+                **base,
+                "code": f"{source.code}-PT-01",
+                "name": "反应系统压力",
+                "kind": "pressure",
+                "unit": "MPa",
+                "range_min": 0,
+                "range_max": 1.6,
+                "l": 0.1,
+                "h": 1.0,
+                "hh": 1.2,
+                "deadband": 0.02,
+            }
+        )
+        points.append(
+            {
+                **base,
+                "code": f"{source.code}-TT-01",
+                "name": "反应温度",
+                "kind": "temperature",
+                "unit": "℃",
+                "range_min": 0,
+                "range_max": 150,
+                "l": 40,
+                "h": 95,
+                "hh": 105,
+                "deadband": 1,
+            }
+        )
+        points.append(
+            {
+                **base,
+                "code": f"{source.code}-FT-01",
+                "name": "进料流量",
+                "kind": "flow",
+                "unit": "m³/h",
+                "range_min": 0,
+                "range_max": 50,
+                "l": 5,
+                "h": 40,
+                "hh": 45,
+                "deadband": 0.5,
+            }
+        )
     detectors = 0
     for substance in substances:
         if substance in TOXIC:
             unit, top, first, second = TOXIC[substance]
             for n in range(1, (3 if detailed else 1) + 1):
                 detectors += 1
-                points.append({**base, "code": f"{source.code}-AT-{detectors:02d}",
-                               "name": f"{substance}气体检测器{n}#",
-                               "kind": "gas_toxic", "unit": unit, "substance": substance, "range_min": 0,
-                               "range_max": top, "h": first, "hh": second})
+                points.append(
+                    {
+                        **base,
+                        "code": f"{source.code}-AT-{detectors:02d}",
+                        "name": f"{substance}气体检测器{n}#",
+                        "kind": "gas_toxic",
+                        "unit": unit,
+                        "substance": substance,
+                        "range_min": 0,
+                        "range_max": top,
+                        "h": first,
+                        "hh": second,
+                    }
+                )
         elif substance in COMBUSTIBLE:
             for n in range(1, (2 if detailed else 1) + 1):
                 detectors += 1
-                points.append({**base, "code": f"{source.code}-AT-{detectors:02d}",
-                               "name": f"可燃气体检测器{n}#（{substance}）",
-                               "kind": "gas_combustible", "unit": "%LEL", "substance": substance, "range_min": 0,
-                               "range_max": 100, "h": 25, "hh": 50})
-    points.append({**base, "code": f"{source.code}-SIS", "name": "紧急切断/SIS", "kind": "sis",
-                   "severity_1": "critical"})
+                points.append(
+                    {
+                        **base,
+                        "code": f"{source.code}-AT-{detectors:02d}",
+                        "name": f"可燃气体检测器{n}#（{substance}）",
+                        "kind": "gas_combustible",
+                        "unit": "%LEL",
+                        "substance": substance,
+                        "range_min": 0,
+                        "range_max": 100,
+                        "h": 25,
+                        "hh": 50,
+                    }
+                )
+    points.append(
+        {**base, "code": f"{source.code}-SIS", "name": "紧急切断/SIS", "kind": "sis", "severity_1": "critical"}
+    )
     if detailed or rng.random() < 0.5:
-        points.append({**base, "code": f"{source.code}-CAM", "name": "视频监控", "kind": "video",
-                       "severity_1": "minor"})
+        points.append(
+            {**base, "code": f"{source.code}-CAM", "name": "视频监控", "kind": "video", "severity_1": "minor"}
+        )
     return points
 
 
 OTHER_POINTS = {
-    Category.COAL_MINE: [("CH4-01", "回风巷甲烷（折算%LEL）", "gas_combustible", "%LEL", 0, 100, None, 20, 40),
-                         ("CO-01", "回风巷一氧化碳", "gas_toxic", "ppm", 0, 500, None, 24, 50)],
-    Category.METAL_MINE: [("TLK-LT", "尾矿库库水位", "level", "m", 0, 30, None, 22, 25),
-                          ("CAM-01", "尾矿库视频", "video", "", 0, 1, None, None, None)],
-    Category.FIREWORKS: [("TT-01", "成品库温度", "temperature", "℃", -20, 60, None, 35, 40),
-                         ("CAM-01", "仓库视频", "video", "", 0, 1, None, None, None)],
-    Category.METALLURGY: [("CO-01", "煤气柜区一氧化碳", "gas_toxic", "ppm", 0, 500, None, 24, 50),
-                          ("GH-LT", "煤气柜柜位", "level", "%", 0, 100, 10, 85, 90)],
-    Category.CHEM_TRADE: [("TK-LT", "埋地储罐液位", "level", "m", 0, 3, 0.3, 2.5, 2.7),
-                          ("AT-01", "卸油区可燃气体", "gas_combustible", "%LEL", 0, 100, None, 25, 50)],
-    Category.CHEM_USE: [("AT-01", "使用场所可燃气体", "gas_combustible", "%LEL", 0, 100, None, 25, 50),
-                        ("CAM-01", "库房视频", "video", "", 0, 1, None, None, None)],
+    Category.COAL_MINE: [
+        ("CH4-01", "回风巷甲烷（折算%LEL）", "gas_combustible", "%LEL", 0, 100, None, 20, 40),
+        ("CO-01", "回风巷一氧化碳", "gas_toxic", "ppm", 0, 500, None, 24, 50),
+    ],
+    Category.METAL_MINE: [
+        ("TLK-LT", "尾矿库库水位", "level", "m", 0, 30, None, 22, 25),
+        ("CAM-01", "尾矿库视频", "video", "", 0, 1, None, None, None),
+    ],
+    Category.FIREWORKS: [
+        ("TT-01", "成品库温度", "temperature", "℃", -20, 60, None, 35, 40),
+        ("CAM-01", "仓库视频", "video", "", 0, 1, None, None, None),
+    ],
+    Category.METALLURGY: [
+        ("CO-01", "煤气柜区一氧化碳", "gas_toxic", "ppm", 0, 500, None, 24, 50),
+        ("GH-LT", "煤气柜柜位", "level", "%", 0, 100, 10, 85, 90),
+    ],
+    Category.CHEM_TRADE: [
+        ("TK-LT", "埋地储罐液位", "level", "m", 0, 3, 0.3, 2.5, 2.7),
+        ("AT-01", "卸油区可燃气体", "gas_combustible", "%LEL", 0, 100, None, 25, 50),
+    ],
+    Category.CHEM_USE: [
+        ("AT-01", "使用场所可燃气体", "gas_combustible", "%LEL", 0, 100, None, 25, 50),
+        ("CAM-01", "库房视频", "video", "", 0, 1, None, None, None),
+    ],
 }
 
 
@@ -128,8 +237,9 @@ def _ingest(enterprise_id: int, items: list[dict[str, Any]], now: dt.datetime) -
     from ansheng.monitoring.ingest import Submission, ingest
 
     for start in range(0, len(items), 20_000):
-        ingest([Submission(enterprise_id, Channel.SIMULATOR, items=items[start:start + 20_000], source="demo")],
-               now=now)
+        ingest(
+            [Submission(enterprise_id, Channel.SIMULATOR, items=items[start : start + 20_000], source="demo")], now=now
+        )
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -147,9 +257,14 @@ def _chem_history(ctx: Any, chem: Any, points: list[Any], now: dt.datetime, rng:
     raw_from = now - dt.timedelta(hours=2)
     # (code, hours ago it starts, minutes it lasts, level reached): events of a chlorine/ammonia site
     excursions = [
-        ("HS-01-V101-LT", 150, 25, "h"), ("HS-01-AT-01", 120, 8, "h"), ("HS-02-V101-PT", 96, 15, "h"),
-        ("HS-04-AT-01", 70, 12, "h"), ("HS-03-TT-01", 50, 20, "h"), ("HS-01-V102-TT", 30, 40, "h"),
-        ("HS-02-AT-02", 20, 6, "hh"), ("HS-04-V102-LT", 16, 30, "hh"),
+        ("HS-01-V101-LT", 150, 25, "h"),
+        ("HS-01-AT-01", 120, 8, "h"),
+        ("HS-02-V101-PT", 96, 15, "h"),
+        ("HS-04-AT-01", 70, 12, "h"),
+        ("HS-03-TT-01", 50, 20, "h"),
+        ("HS-01-V102-TT", 30, 40, "h"),
+        ("HS-02-AT-02", 20, 6, "hh"),
+        ("HS-04-V102-LT", 16, 30, "hh"),
     ]
 
     def peak(point: Any, level: str) -> float:
@@ -204,8 +319,13 @@ def _chem_history(ctx: Any, chem: Any, points: list[Any], now: dt.datetime, rng:
         acked = alarm.activated_at + dt.timedelta(minutes=rng.randint(2, 9))
         services.do_acknowledge_alarm(acting_user=admin, alarm_id=alarm.pk, note="已通知现场处置", now=acked)
         cause, measures = feedback.get(alarm.point.kind, ("设备异常", "检修后恢复"))
-        services.do_close_alarm(acting_user=admin, alarm_id=alarm.pk, cause=cause, measures=measures,
-                                now=(alarm.cleared_at or acked) + dt.timedelta(minutes=rng.randint(10, 50)))
+        services.do_close_alarm(
+            acting_user=admin,
+            alarm_id=alarm.pk,
+            cause=cause,
+            measures=measures,
+            now=(alarm.cleared_at or acked) + dt.timedelta(minutes=rng.randint(10, 50)),
+        )
     del by_code
 
 
@@ -241,8 +361,15 @@ def load_monitoring(ctx: Any) -> None:
             if enterprise.status != Status.OPERATING or enterprise.pk in created or rng.random() > 0.72:
                 continue
             for code, name, kind, unit, lo, hi, low, first, second in templates:
-                data = {"code": code, "name": name, "kind": kind, "unit": unit, "range_min": lo, "range_max": hi,
-                        "interval_s": 60}
+                data = {
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "unit": unit,
+                    "range_min": lo,
+                    "range_max": hi,
+                    "interval_s": 60,
+                }
                 if kind != "video":
                     data.update({"l": low, "h": first, "hh": second})
                     if kind in {"gas_toxic", "gas_combustible"}:
@@ -261,8 +388,13 @@ def load_monitoring(ctx: Any) -> None:
     aggregate_to = int(raw_from.timestamp() * 1000) // hour * hour
     hourly: list[tuple[int, int, float, float, float, int]] = []
     # One enterprise with a grade-1 or grade-2 source has not connected it yet: the plan's 100 % is not met.
-    laggard = HazardSource.objects.filter(grade__in=[1, 2], enterprise_id__in=list(created)).exclude(
-        enterprise=chem).order_by("pk").values_list("enterprise_id", flat=True).first()
+    laggard = (
+        HazardSource.objects.filter(grade__in=[1, 2], enterprise_id__in=list(created))
+        .exclude(enterprise=chem)
+        .order_by("pk")
+        .values_list("enterprise_id", flat=True)
+        .first()
+    )
     for enterprise_id, points in sorted(created.items()):
         if enterprise_id == chem.pk:
             continue
@@ -288,8 +420,13 @@ def load_monitoring(ctx: Any) -> None:
         if not silent and rng.random() < 0.04:
             excursion = next((p for p in points if p.h is not None), None)
             if excursion is not None:
-                items.append({"point": excursion.code, "ts": _stamp(now - dt.timedelta(seconds=30)),
-                              "value": min(excursion.range_max, (excursion.hh or excursion.h) * 1.02)})
+                items.append(
+                    {
+                        "point": excursion.code,
+                        "ts": _stamp(now - dt.timedelta(seconds=30)),
+                        "value": min(excursion.range_max, (excursion.hh or excursion.h) * 1.02),
+                    }
+                )
         _ingest(enterprise_id, items, now)
         if not silent:
             simulated += [p.pk for p in points]
@@ -301,13 +438,16 @@ def load_monitoring(ctx: Any) -> None:
     # would otherwise recompute them from minutes these enterprises never had).
     ReadingHour.objects.bulk_create(
         [ReadingHour(point_id=p, bucket=b, vmin=lo, vmax=hi, vsum=s, n=n) for p, b, lo, hi, s, n in hourly],
-        batch_size=5000, ignore_conflicts=True)
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
     engine.run_sweep(now)
     # History happened before anyone was watching: its transitions are not announced when the demo starts.
     AlarmTransition.objects.filter(at__lt=now - dt.timedelta(minutes=10), notify="pending").update(notify="done")
     notifier.escalate(now=now)
     (settings.DATA_DIR / "simulator.json").write_text(json.dumps({"points": simulated, "focus": [chem.pk]}), "utf-8")
     total = MonitoringPoint.objects.count()
-    readings = store.received_counts(list(MonitoringPoint.objects.values_list("pk", flat=True)), 0,
-                                     int(now.timestamp() * 1000) + 1)
+    readings = store.received_counts(
+        list(MonitoringPoint.objects.values_list("pk", flat=True)), 0, int(now.timestamp() * 1000) + 1
+    )
     ctx.log(f"  {total} monitoring points, {len(simulated)} simulated, {sum(readings.values())} readings of history")

@@ -51,24 +51,47 @@ def no_data_after(row: store.PointRow, defaults: tuple[int, int] | None = None) 
 
 def rule_defaults() -> tuple[int, int, str]:
     """The settings every point's rule depends on, read once per batch (not once per point)."""
-    return (conf.get("MONITORING_NO_DATA_FACTOR"), conf.get("MONITORING_NO_DATA_MIN_S"),
-            conf.get("MONITORING_NO_DATA_SEVERITY"))
+    return (
+        conf.get("MONITORING_NO_DATA_FACTOR"),
+        conf.get("MONITORING_NO_DATA_MIN_S"),
+        conf.get("MONITORING_NO_DATA_SEVERITY"),
+    )
 
 
 def rule_for(row: store.PointRow, defaults: tuple[int, int, str] | None = None) -> rules.Rule | None:
     """The domain rule of a point (cached by its settings); None when the stored settings cannot make a rule."""
     factor, minimum, severity = defaults or rule_defaults()
-    key = (row.kind, row.ll, row.l, row.h, row.hh, row.deadband, row.on_delay_s, row.normal_value, row.severity_1,
-           row.severity_2, no_data_after(row, (factor, minimum)), severity)
+    key = (
+        row.kind,
+        row.ll,
+        row.l,
+        row.h,
+        row.hh,
+        row.deadband,
+        row.on_delay_s,
+        row.normal_value,
+        row.severity_1,
+        row.severity_2,
+        no_data_after(row, (factor, minimum)),
+        severity,
+    )
     rule = _RULES.get(key, _MISSING)
     if rule is not _MISSING:
         return rule  # type: ignore[return-value]
     try:
         rule = rules.Rule(
-            ll=row.ll, l=row.l, h=row.h, hh=row.hh, deadband=row.deadband, on_delay=row.on_delay_s,
+            ll=row.ll,
+            l=row.l,
+            h=row.h,
+            hh=row.hh,
+            deadband=row.deadband,
+            on_delay=row.on_delay_s,
             normal_value=row.normal_value if row.kind in PointKind.DISCRETE else None,
-            severity_1=row.severity_1, severity_2=row.severity_2, no_data_after=key[10],
-            no_data_severity=key[11], gas=row.kind in PointKind.GAS,
+            severity_1=row.severity_1,
+            severity_2=row.severity_2,
+            no_data_after=key[10],
+            no_data_severity=key[11],
+            gas=row.kind in PointKind.GAS,
         )
     except rules.AlarmRuleError as exc:
         logger.error("point %s (%s): alarm settings unusable, not evaluated: %s", row.id, row.code, exc.message_en)
@@ -88,9 +111,7 @@ def state_of(row: store.PointRow) -> rules.State:
             data = json.loads(row.rule_state)
         except ValueError:
             data = None
-    return rules.State.from_json(
-        data, None if row.last_ts is None else row.last_ts / 1000, row.last_value
-    )
+    return rules.State.from_json(data, None if row.last_ts is None else row.last_ts / 1000, row.last_value)
 
 
 def dump_state(state: rules.State) -> str:
@@ -130,19 +151,40 @@ def transition(
     when = when or timezone.now()
     announced = kind in TransitionKind.NOTIFY and not alarm.suppressed and not alarm.is_shelved(when)
     row = AlarmTransition.objects.create(
-        alarm=alarm, at=when, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", None) or "system", severity=alarm.severity, active=alarm.active,
-        acknowledged=alarm.acknowledged, tier=alarm.tier, value=value, note=note,
+        alarm=alarm,
+        at=when,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", None) or "system",
+        severity=alarm.severity,
+        active=alarm.active,
+        acknowledged=alarm.acknowledged,
+        tier=alarm.tier,
+        value=value,
+        note=note,
         notify=NotifyState.PENDING if announced else NotifyState.SKIPPED,
     )
     if county_code is None:
         county_code = alarm.enterprise.county_id
     append_event(
-        actor=actor, event=f"alarm.{kind}", obj=alarm,
-        payload={"transition": row.pk, "at": when, "point": alarm.point_id, "type": alarm.type, "level": alarm.level,
-                 "severity": alarm.severity, "active": alarm.active, "acknowledged": alarm.acknowledged,
-                 "tier": alarm.tier, "value": value, "note": note},
-        region_code=county_code or "", enterprise_id=alarm.enterprise_id,
+        actor=actor,
+        event=f"alarm.{kind}",
+        obj=alarm,
+        payload={
+            "transition": row.pk,
+            "at": when,
+            "point": alarm.point_id,
+            "type": alarm.type,
+            "level": alarm.level,
+            "severity": alarm.severity,
+            "active": alarm.active,
+            "acknowledged": alarm.acknowledged,
+            "tier": alarm.tier,
+            "value": value,
+            "note": note,
+        },
+        region_code=county_code or "",
+        enterprise_id=alarm.enterprise_id,
     )
     return row
 
@@ -159,23 +201,46 @@ def _in_maintenance(enterprise_id: int, hazard_source_id: int | None, point_id: 
 
 
 def _open_alarm(enterprise_id: int, point_id: int | None, alarm_type: str) -> Alarm | None:
-    rows = Alarm.objects.select_for_update().filter(enterprise_id=enterprise_id, type=alarm_type,
-                                                    closed_at__isnull=True)
+    rows = Alarm.objects.select_for_update().filter(
+        enterprise_id=enterprise_id, type=alarm_type, closed_at__isnull=True
+    )
     rows = rows.filter(point_id=point_id) if point_id is not None else rows.filter(point__isnull=True)
     return rows.first()
 
 
 def _raise(
-    *, enterprise_id: int, county_code: str, point_id: int | None, hazard_source_id: int | None, alarm_type: str,
-    level: str, severity: str, value: float | None, threshold: float | None, when: dt.datetime,
+    *,
+    enterprise_id: int,
+    county_code: str,
+    point_id: int | None,
+    hazard_source_id: int | None,
+    alarm_type: str,
+    level: str,
+    severity: str,
+    value: float | None,
+    threshold: float | None,
+    when: dt.datetime,
 ) -> Alarm:
     alarm = _open_alarm(enterprise_id, point_id, alarm_type)
     if alarm is None:
         alarm = Alarm(
-            enterprise_id=enterprise_id, point_id=point_id, hazard_source_id=hazard_source_id, type=alarm_type,
-            level=level, severity=severity, active=True, acknowledged=False, started_at=when, activated_at=when,
-            last_at=when, first_value=value, last_value=value, peak_value=value, threshold=threshold,
-            suppressed=_in_maintenance(enterprise_id, hazard_source_id, point_id, when), last_notified_at=when,
+            enterprise_id=enterprise_id,
+            point_id=point_id,
+            hazard_source_id=hazard_source_id,
+            type=alarm_type,
+            level=level,
+            severity=severity,
+            active=True,
+            acknowledged=False,
+            started_at=when,
+            activated_at=when,
+            last_at=when,
+            first_value=value,
+            last_value=value,
+            peak_value=value,
+            threshold=threshold,
+            suppressed=_in_maintenance(enterprise_id, hazard_source_id, point_id, when),
+            last_notified_at=when,
         )
         try:
             with transaction.atomic():
@@ -206,8 +271,15 @@ def _raise(
     return alarm
 
 
-def _rise(alarm: Alarm, level: str, severity: str, value: float | None, threshold: float | None,
-          when: dt.datetime, county_code: str) -> None:
+def _rise(
+    alarm: Alarm,
+    level: str,
+    severity: str,
+    value: float | None,
+    threshold: float | None,
+    when: dt.datetime,
+    county_code: str,
+) -> None:
     if rank(severity) <= rank(alarm.severity) and level == alarm.level:
         return
     if rank(severity) > rank(alarm.severity):
@@ -244,9 +316,18 @@ def apply_events(row: store.PointRow, events: Sequence[rules.Event]) -> None:
         level = rules.level_code(event.alarm_type, event.level, gas=gas)
         severity = event.severity.code
         if event.action == rules.RAISE:
-            _raise(enterprise_id=row.enterprise_id, county_code=row.county_code, point_id=row.id,
-                   hazard_source_id=row.hazard_source_id, alarm_type=event.alarm_type, level=level,
-                   severity=severity, value=event.value, threshold=event.threshold, when=when)
+            _raise(
+                enterprise_id=row.enterprise_id,
+                county_code=row.county_code,
+                point_id=row.id,
+                hazard_source_id=row.hazard_source_id,
+                alarm_type=event.alarm_type,
+                level=level,
+                severity=severity,
+                value=event.value,
+                threshold=event.threshold,
+                when=when,
+            )
             continue
         alarm = _open_alarm(row.enterprise_id, row.id, event.alarm_type)
         if alarm is None or not alarm.active:
@@ -296,8 +377,9 @@ def sweep_points(now: dt.datetime, *, detect_silence: bool = True) -> set[int]:
         lost = set()
     open_comm = {
         alarm.enterprise_id: alarm
-        for alarm in Alarm.objects.filter(type=AlarmType.COMM_LOST, point__isnull=True, closed_at__isnull=True)
-        .select_related("enterprise")
+        for alarm in Alarm.objects.filter(
+            type=AlarmType.COMM_LOST, point__isnull=True, closed_at__isnull=True
+        ).select_related("enterprise")
     }
     for enterprise_id in sorted(lost):
         alarm = open_comm.get(enterprise_id)
@@ -305,9 +387,18 @@ def sweep_points(now: dt.datetime, *, detect_silence: bool = True) -> set[int]:
             with transaction.atomic():
                 county = store.county_of(enterprise_id)
                 when = at(last_seen[enterprise_id] / 1000 + comm_after)
-                _raise(enterprise_id=enterprise_id, county_code=county, point_id=None, hazard_source_id=None,
-                       alarm_type=AlarmType.COMM_LOST, level="comm_lost",
-                       severity=conf.get("MONITORING_COMM_LOST_SEVERITY"), value=None, threshold=None, when=when)
+                _raise(
+                    enterprise_id=enterprise_id,
+                    county_code=county,
+                    point_id=None,
+                    hazard_source_id=None,
+                    alarm_type=AlarmType.COMM_LOST,
+                    level="comm_lost",
+                    severity=conf.get("MONITORING_COMM_LOST_SEVERITY"),
+                    value=None,
+                    threshold=None,
+                    when=when,
+                )
             touched.add(enterprise_id)
     for enterprise_id, alarm in open_comm.items():
         if alarm.active and enterprise_id not in (lost if detect_silence else lost_now):
@@ -319,13 +410,16 @@ def sweep_points(now: dt.datetime, *, detect_silence: bool = True) -> set[int]:
             touched.add(enterprise_id)
     # Points: silent ones (not yet flagged) and those with a pending on-delay.
     min_silence = conf.get("MONITORING_NO_DATA_MIN_S") * 1000
-    where = ("p.in_service = %s AND s.last_ts IS NOT NULL AND ((s.last_ts < %s AND s.rule_state NOT LIKE %s) "
-             "OR s.rule_state LIKE %s)")
-    candidates = [row.id for row in store.load_points_where(
-        where, [True, now_ms - min_silence, '%"no_data"%', '%"p":%'])]
+    where = (
+        "p.in_service = %s AND s.last_ts IS NOT NULL AND ((s.last_ts < %s AND s.rule_state NOT LIKE %s) "
+        "OR s.rule_state LIKE %s)"
+    )
+    candidates = [
+        row.id for row in store.load_points_where(where, [True, now_ms - min_silence, '%"no_data"%', '%"p":%'])
+    ]
     for start in range(0, len(candidates), 500):
         with transaction.atomic():
-            chunk = candidates[start:start + 500]
+            chunk = candidates[start : start + 500]
             store.lock_enterprises(store.enterprises_of(chunk))
             rows = store.load_points(chunk, lock=False)
             saves = []
@@ -333,8 +427,9 @@ def sweep_points(now: dt.datetime, *, detect_silence: bool = True) -> set[int]:
                 rule = rule_for(row)
                 if rule is None:
                     continue
-                outcome = rules.sweep(rule, state_of(row), now_s,
-                                      inhibit_no_data=row.enterprise_id in lost or not detect_silence)
+                outcome = rules.sweep(
+                    rule, state_of(row), now_s, inhibit_no_data=row.enterprise_id in lost or not detect_silence
+                )
                 if outcome.events:
                     apply_events(row, outcome.events)
                     touched.add(row.enterprise_id)
@@ -350,8 +445,12 @@ def expire_shelving(now: dt.datetime) -> set[int]:
     touched = set()
     for alarm_id in Alarm.objects.filter(shelved_until__lte=now, closed_at__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
-            alarm = Alarm.objects.select_for_update().select_related("enterprise").filter(
-                pk=alarm_id, shelved_until__lte=now, closed_at__isnull=True).first()
+            alarm = (
+                Alarm.objects.select_for_update()
+                .select_related("enterprise")
+                .filter(pk=alarm_id, shelved_until__lte=now, closed_at__isnull=True)
+                .first()
+            )
             if alarm is None:
                 continue
             alarm.shelved_until = None
@@ -393,19 +492,25 @@ def warning_facts(enterprise_id: int, now: dt.datetime) -> list[rules.AlarmFact]
     current = {}
     for alarm in open_active:
         current[alarm.pk] = alarm.activated_at
-        facts.append(rules.AlarmFact(
-            rules.Severity.parse(alarm.severity), True, alarm.acknowledged, alarm.activated_at.timestamp(),
-            str(alarm.hazard_source_id or alarm.point_id or "enterprise"),
-            counted=not alarm.suppressed and not alarm.is_shelved(now),
-        ))
+        facts.append(
+            rules.AlarmFact(
+                rules.Severity.parse(alarm.severity),
+                True,
+                alarm.acknowledged,
+                alarm.activated_at.timestamp(),
+                str(alarm.hazard_source_id or alarm.point_id or "enterprise"),
+                counted=not alarm.suppressed and not alarm.is_shelved(now),
+            )
+        )
     activations = AlarmTransition.objects.filter(
         alarm__enterprise_id=enterprise_id, kind__in=[TransitionKind.RAISED, TransitionKind.REACTIVATED], at__gte=since
     ).values_list("alarm_id", "at", "severity", "alarm__suppressed")
     for alarm_id, when, severity, suppressed in activations:
         if current.get(alarm_id) == when:
             continue  # the activation of an alarm that is still active: counted above
-        facts.append(rules.AlarmFact(rules.Severity.parse(severity), False, True, when.timestamp(), None,
-                                     counted=not suppressed))
+        facts.append(
+            rules.AlarmFact(rules.Severity.parse(severity), False, True, when.timestamp(), None, counted=not suppressed)
+        )
     return facts
 
 
@@ -432,13 +537,19 @@ def refresh_warnings(enterprise_ids: Iterable[int], now: dt.datetime | None = No
             if previous != colour:
                 current.colour = colour
                 current.since = now
-                WarningChange.objects.create(enterprise_id=enterprise_id, at=now, previous=previous, colour=colour,
-                                             reasons=reasons)
+                WarningChange.objects.create(
+                    enterprise_id=enterprise_id, at=now, previous=previous, colour=colour, reasons=reasons
+                )
                 county = store.county_of(enterprise_id)
-                append_event(actor=None, event="monitoring.warning_changed", object_type="enterprises.enterprise",
-                             object_id=str(enterprise_id),
-                             payload={"previous": previous, "colour": colour, "reasons": [r["code"] for r in reasons]},
-                             region_code=county, enterprise_id=enterprise_id)
+                append_event(
+                    actor=None,
+                    event="monitoring.warning_changed",
+                    object_type="enterprises.enterprise",
+                    object_id=str(enterprise_id),
+                    payload={"previous": previous, "colour": colour, "reasons": [r["code"] for r in reasons]},
+                    region_code=county,
+                    enterprise_id=enterprise_id,
+                )
                 changed[enterprise_id] = colour
                 if WarningColour.RANK[colour] > WarningColour.RANK[previous]:
                     transaction.on_commit(lambda e=enterprise_id, c=colour, r=reasons: announce_warning(e, c, r))

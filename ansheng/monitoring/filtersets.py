@@ -70,14 +70,23 @@ def alarm_filters(rows: QuerySet[Alarm], params: dict[str, Any]) -> QuerySet[Ala
 
 
 class AlarmFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("状态"), required=False, choices=[
-        ("open", _("未关闭")), ("active", _("报警中")), ("cleared", _("已恢复待反馈")), ("closed", _("已关闭")),
-        ("all", _("全部"))])
+    state = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[
+            ("open", _("未关闭")),
+            ("active", _("报警中")),
+            ("cleared", _("已恢复待反馈")),
+            ("closed", _("已关闭")),
+            ("all", _("全部")),
+        ],
+    )
     severity = forms.ChoiceField(label=_("级别"), required=False)
     type = forms.ChoiceField(label=_("类型"), required=False)
     county = forms.ChoiceField(label=_("区县"), required=False)
-    acknowledged = forms.ChoiceField(label=_("确认"), required=False, choices=[
-        ("", _("全部")), ("0", _("未确认")), ("1", _("已确认"))])
+    acknowledged = forms.ChoiceField(
+        label=_("确认"), required=False, choices=[("", _("全部")), ("0", _("未确认")), ("1", _("已确认"))]
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,8 +100,11 @@ class AlarmFilterForm(forms.Form):
 
 
 class PointFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, widget=forms.TextInput(
-        attrs={"placeholder": _("测点编码、名称或企业"), "type": "search"}))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("测点编码、名称或企业"), "type": "search"}),
+    )
     kind = forms.ChoiceField(label=_("类型"), required=False)
     county = forms.ChoiceField(label=_("区县"), required=False)
 

@@ -22,9 +22,29 @@ class PointForm(forms.ModelForm):
 
     class Meta:
         model = MonitoringPoint
-        fields = ["code", "name", "kind", "hazard_source", "unit", "substance", "location", "range_min", "range_max",
-                  "ll", "l", "h", "hh", "deadband", "on_delay_s", "normal_value", "severity_1", "severity_2",
-                  "interval_s", "no_data_after_s", "in_service"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "hazard_source",
+            "unit",
+            "substance",
+            "location",
+            "range_min",
+            "range_max",
+            "ll",
+            "l",
+            "h",
+            "hh",
+            "deadband",
+            "on_delay_s",
+            "normal_value",
+            "severity_1",
+            "severity_2",
+            "interval_s",
+            "no_data_after_s",
+            "in_service",
+        ]
 
     def __init__(self, *args: Any, enterprise_id: int, **kwargs: Any) -> None:
         from ansheng.hazards.models import HazardSource
@@ -44,8 +64,13 @@ class PointForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if not self.fields[name].disabled}
 
 
-SHELVE_CHOICES = [("30", _("30 分钟")), ("60", _("1 小时")), ("240", _("4 小时")), ("480", _("8 小时")),
-                  ("1440", _("24 小时"))]
+SHELVE_CHOICES = [
+    ("30", _("30 分钟")),
+    ("60", _("1 小时")),
+    ("240", _("4 小时")),
+    ("480", _("8 小时")),
+    ("1440", _("24 小时")),
+]
 
 
 class ShelveForm(forms.Form):

@@ -125,8 +125,9 @@ class Directory:
     def _load(self, enterprise_id: int, now: float) -> tuple[dict[str, Entry], str]:
         entries = {
             code: Entry(pid, lo, hi, in_service)
-            for pid, code, lo, hi, in_service in MonitoringPoint.objects.filter(enterprise_id=enterprise_id)
-            .values_list("id", "code", "range_min", "range_max", "in_service")
+            for pid, code, lo, hi, in_service in MonitoringPoint.objects.filter(
+                enterprise_id=enterprise_id
+            ).values_list("id", "code", "range_min", "range_max", "in_service")
         }
         county = store.county_of(enterprise_id)
         with self._lock:
@@ -164,8 +165,9 @@ def parse_ts(raw: Any, zone: dt.tzinfo) -> int:
         try:
             moment = dt.datetime.fromisoformat(raw.strip())
         except ValueError:
-            raise _Refused("invalid_timestamp",
-                           _("时间格式无效，应为 ISO 8601（如 2026-05-01T08:00:00+08:00）")) from None
+            raise _Refused(
+                "invalid_timestamp", _("时间格式无效，应为 ISO 8601（如 2026-05-01T08:00:00+08:00）")
+            ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
         return round(moment.timestamp() * 1000)
@@ -200,18 +202,29 @@ def ingest(
     rejections: list[Rejection] = []
     received_at = now
 
-    def reject(sub: Submission, county: str, result: Result, index: int | None, item: Any, code: str,
-               message: str) -> None:
+    def reject(
+        sub: Submission, county: str, result: Result, index: int | None, item: Any, code: str, message: str
+    ) -> None:
         result.rejected.append({"index": index, "code": code, "message": message})
         point = item.get("point") if isinstance(item, dict) else None
         ts = item.get("ts") if isinstance(item, dict) else None
         value = item.get("value") if isinstance(item, dict) else None
-        rejections.append(Rejection(
-            received_at=received_at, channel=sub.channel, source=sub.source[:200], enterprise_id=sub.enterprise_id,
-            region_code=county or sub.region_code, index=index, point_code=_text(point), ts_text=_text(ts),
-            value_text=_text(value), code=code, message=message[:200],
-            payload=sub.payload if index is None else "",
-        ))
+        rejections.append(
+            Rejection(
+                received_at=received_at,
+                channel=sub.channel,
+                source=sub.source[:200],
+                enterprise_id=sub.enterprise_id,
+                region_code=county or sub.region_code,
+                index=index,
+                point_code=_text(point),
+                ts_text=_text(ts),
+                value_text=_text(value),
+                code=code,
+                message=message[:200],
+                payload=sub.payload if index is None else "",
+            )
+        )
 
     rows: list[tuple[int, int, float]] = []
     groups: dict[int, list[tuple[float, float]]] = {}  # point → its new (ts in s, value), for the rules
@@ -237,9 +250,17 @@ def ingest(
         unknown: list[tuple[int, Any, str]] = []
         totals.received += len(sub.items)
 
-        def handle(index: int, item: Any, entry: Entry, sub: Submission = sub, result: Result = result,
-                   county: str = county, oldest: int | None = oldest, ts_cache: dict[Any, int] = ts_cache,
-                   position: int = position) -> None:
+        def handle(
+            index: int,
+            item: Any,
+            entry: Entry,
+            sub: Submission = sub,
+            result: Result = result,
+            county: str = county,
+            oldest: int | None = oldest,
+            ts_cache: dict[Any, int] = ts_cache,
+            position: int = position,
+        ) -> None:
             value = item.get("value")
             kind = type(value)
             if kind is int:
@@ -277,8 +298,15 @@ def ingest(
                 reject(sub, county, result, index, item, "point_out_of_service", _("测点已停用"))
                 return
             if not (entry.range_min <= value <= entry.range_max):
-                reject(sub, county, result, index, item, "out_of_range",
-                       _("数值超出测点量程（%(lo)g～%(hi)g）") % {"lo": entry.range_min, "hi": entry.range_max})
+                reject(
+                    sub,
+                    county,
+                    result,
+                    index,
+                    item,
+                    "out_of_range",
+                    _("数值超出测点量程（%(lo)g～%(hi)g）") % {"lo": entry.range_min, "hi": entry.range_max},
+                )
                 return
             result.accepted += 1
             rows.append((entry.id, ms, value))
@@ -300,8 +328,14 @@ def ingest(
                 value = item.get("value")
                 raw_ts = item.get("ts")
                 ms = ts_cache.get(raw_ts) if type(value) is float and type(raw_ts) is str else None
-                if (ms is not None and value == value and entry.range_min <= value <= entry.range_max
-                        and ms <= future_limit and (oldest is None or ms >= oldest) and entry.in_service):
+                if (
+                    ms is not None
+                    and value == value
+                    and entry.range_min <= value <= entry.range_max
+                    and ms <= future_limit
+                    and (oldest is None or ms >= oldest)
+                    and entry.in_service
+                ):
                     rows.append((entry.id, ms, value))
                     group = groups.get(entry.id)
                     if group is None:
@@ -318,10 +352,15 @@ def ingest(
             # A point created a moment ago in another process: reload the directory once before refusing.
             codes, county = directory.refresh_on_miss(sub.enterprise_id)
             missing = {code for _i, _item, code in unknown if code not in codes}
-            foreign = set(
-                MonitoringPoint.objects.filter(code__in=missing).exclude(enterprise_id=sub.enterprise_id)
-                .values_list("code", flat=True)
-            ) if missing else set()
+            foreign = (
+                set(
+                    MonitoringPoint.objects.filter(code__in=missing)
+                    .exclude(enterprise_id=sub.enterprise_id)
+                    .values_list("code", flat=True)
+                )
+                if missing
+                else set()
+            )
             for index, item, code in unknown:
                 if code in codes:
                     handle(index, item, codes[code], county=county)

@@ -18,8 +18,11 @@ SEVERITY_BY_COLOUR = {colour: value for value, _label, colour in Severity.CHOICE
 def _active_alarms(user: Any, county: str | None = None) -> Any:
     rows = access.restrict(
         Alarm.objects.filter(closed_at__isnull=True, active=True).select_related(
-            "enterprise", "point", "hazard_source"),
-        user, "view", "alarm",
+            "enterprise", "point", "hazard_source"
+        ),
+        user,
+        "view",
+        "alarm",
     )
     if county:
         rows = rows.filter(enterprise__county__code__startswith=county)
@@ -47,31 +50,35 @@ def alarms_layer(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
             min_lon, min_lat, max_lon, max_lat = query.bbox
             if not (min_lon <= float(lon) <= max_lon and min_lat <= float(lat) <= max_lat):
                 continue
-        features.append(point(
-            lon, lat,
-            id=alarm.pk,
-            name=(alarm.point.name if alarm.point_id else alarm.enterprise.name),
-            enterprise=alarm.enterprise.name,
-            enterprise_id=alarm.enterprise_id,
-            county=alarm.enterprise.county_id,
-            type=alarm.type,
-            level=alarm.level,
-            severity=alarm.severity,
-            colour=Severity.colour(alarm.severity),
-            acknowledged=alarm.acknowledged,
-            tier=alarm.tier,
-            value=alarm.last_value,
-            started_at=alarm.activated_at.isoformat(),
-            url=reverse("monitoring:alarm", args=[alarm.pk]),
-        ))
+        features.append(
+            point(
+                lon,
+                lat,
+                id=alarm.pk,
+                name=(alarm.point.name if alarm.point_id else alarm.enterprise.name),
+                enterprise=alarm.enterprise.name,
+                enterprise_id=alarm.enterprise_id,
+                county=alarm.enterprise.county_id,
+                type=alarm.type,
+                level=alarm.level,
+                severity=alarm.severity,
+                colour=Severity.colour(alarm.severity),
+                acknowledged=alarm.acknowledged,
+                tier=alarm.tier,
+                value=alarm.last_value,
+                started_at=alarm.activated_at.isoformat(),
+                url=reverse("monitoring:alarm", args=[alarm.pk]),
+            )
+        )
     return features
 
 
 def alarms_source(user: Any, region_code: str | None = None) -> dict[str, Any]:
     """Open alarms and enterprises' early warnings for the command dashboard."""
     counts = stats.open_alarm_counts(user, region_code)
-    warnings = access.restrict(EnterpriseWarning.objects.exclude(colour="").select_related("enterprise"), user,
-                               "view", "alarm")
+    warnings = access.restrict(
+        EnterpriseWarning.objects.exclude(colour="").select_related("enterprise"), user, "view", "alarm"
+    )
     if region_code:
         from ansheng.core.models.regions import division_prefix
 
@@ -84,15 +91,36 @@ def alarms_source(user: Any, region_code: str | None = None) -> dict[str, Any]:
         latest = _active_alarms(user, division_prefix(region_code)).order_by("-activated_at")[:20]
     return {
         **counts,
-        "warnings": {colour: sum(1 for w in warnings if w.colour == colour)
-                     for colour in (WarningColour.RED, WarningColour.ORANGE, WarningColour.YELLOW, WarningColour.BLUE)},
-        "warning_enterprises": [{"id": w.enterprise_id, "name": w.enterprise.name, "colour": w.colour,
-                                 "county": w.enterprise.county_id, "since": w.since.isoformat(),
-                                 "reasons": [r.get("zh") for r in w.reasons]} for w in warnings[:20]],
-        "latest": [{"id": a.pk, "enterprise": a.enterprise.name, "point": a.point.name if a.point_id else None,
-                    "level": a.level, "severity": a.severity, "colour": Severity.colour(a.severity),
-                    "acknowledged": a.acknowledged, "tier": a.tier, "started_at": a.activated_at.isoformat(),
-                    "url": reverse("monitoring:alarm", args=[a.pk])} for a in latest],
+        "warnings": {
+            colour: sum(1 for w in warnings if w.colour == colour)
+            for colour in (WarningColour.RED, WarningColour.ORANGE, WarningColour.YELLOW, WarningColour.BLUE)
+        },
+        "warning_enterprises": [
+            {
+                "id": w.enterprise_id,
+                "name": w.enterprise.name,
+                "colour": w.colour,
+                "county": w.enterprise.county_id,
+                "since": w.since.isoformat(),
+                "reasons": [r.get("zh") for r in w.reasons],
+            }
+            for w in warnings[:20]
+        ],
+        "latest": [
+            {
+                "id": a.pk,
+                "enterprise": a.enterprise.name,
+                "point": a.point.name if a.point_id else None,
+                "level": a.level,
+                "severity": a.severity,
+                "colour": Severity.colour(a.severity),
+                "acknowledged": a.acknowledged,
+                "tier": a.tier,
+                "started_at": a.activated_at.isoformat(),
+                "url": reverse("monitoring:alarm", args=[a.pk]),
+            }
+            for a in latest
+        ],
     }
 
 

@@ -59,11 +59,17 @@ class MonitoringPoint(models.Model):
         "enterprises.Enterprise", models.PROTECT, related_name="monitoring_points", verbose_name=_("企业")
     )
     hazard_source = models.ForeignKey(
-        "hazards.HazardSource", models.SET_NULL, null=True, blank=True, related_name="monitoring_points",
+        "hazards.HazardSource",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="monitoring_points",
         verbose_name=_("所属重大危险源"),
     )
     code = models.CharField(
-        _("测点编码"), max_length=64, validators=[validate_code],
+        _("测点编码"),
+        max_length=64,
+        validators=[validate_code],
         help_text=_("企业内唯一且保持不变，数据网关上报时使用，如 T101-LT-01"),
     )
     name = models.CharField(_("测点名称"), max_length=128, help_text=_("如：1#液氯储罐液位"))
@@ -77,18 +83,29 @@ class MonitoringPoint(models.Model):
     l = models.FloatField(_("低报（L）"), null=True, blank=True)  # noqa: E741
     h = models.FloatField(_("高报（H）/ 一级报警"), null=True, blank=True)
     hh = models.FloatField(_("高高报（HH）/ 二级报警"), null=True, blank=True)
-    deadband = models.FloatField(_("死区"), default=0, validators=[MinValueValidator(0)],
-                                 help_text=_("恢复正常需回到阈值以内的幅度（工程单位）"))
-    on_delay_s = models.PositiveIntegerField(_("报警延时（秒）"), default=0,
-                                             help_text=_("超限持续该时长后才报警"))
+    deadband = models.FloatField(
+        _("死区"), default=0, validators=[MinValueValidator(0)], help_text=_("恢复正常需回到阈值以内的幅度（工程单位）")
+    )
+    on_delay_s = models.PositiveIntegerField(_("报警延时（秒）"), default=0, help_text=_("超限持续该时长后才报警"))
     normal_value = models.FloatField(_("正常值（开关量）"), null=True, blank=True)
-    severity_1 = models.CharField(_("一级报警级别"), max_length=16, choices=Severity.choices,
-                                  default=Severity.WARNING, help_text=_("L/H、气体一级报警、开关量异常"))
-    severity_2 = models.CharField(_("二级报警级别"), max_length=16, choices=Severity.choices,
-                                  default=Severity.MAJOR, help_text=_("LL/HH、气体二级报警"))
+    severity_1 = models.CharField(
+        _("一级报警级别"),
+        max_length=16,
+        choices=Severity.choices,
+        default=Severity.WARNING,
+        help_text=_("L/H、气体一级报警、开关量异常"),
+    )
+    severity_2 = models.CharField(
+        _("二级报警级别"),
+        max_length=16,
+        choices=Severity.choices,
+        default=Severity.MAJOR,
+        help_text=_("LL/HH、气体二级报警"),
+    )
     interval_s = models.PositiveIntegerField(_("应上报间隔（秒）"), default=60, validators=[MinValueValidator(1)])
-    no_data_after_s = models.PositiveIntegerField(_("无数据报警时限（秒）"), null=True, blank=True,
-                                                  help_text=_("留空按上报间隔的倍数"))
+    no_data_after_s = models.PositiveIntegerField(
+        _("无数据报警时限（秒）"), null=True, blank=True, help_text=_("留空按上报间隔的倍数")
+    )
     in_service = models.BooleanField(_("在用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -132,8 +149,10 @@ class MonitoringPoint(models.Model):
                 value = getattr(self, name)
                 if value is None:
                     continue
-                if self.range_min is not None and self.range_max is not None and not (
-                    self.range_min <= value <= self.range_max
+                if (
+                    self.range_min is not None
+                    and self.range_max is not None
+                    and not (self.range_min <= value <= self.range_max)
                 ):
                     add(name, _("报警阈值应在量程之内"), "threshold_outside_range")
                 if previous is not None and value < previous[1]:
@@ -240,8 +259,9 @@ class Rejection(models.Model):
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now, db_index=True)
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     source = models.CharField(_("来源"), max_length=200, blank=True, help_text=_("主题、令牌名称或文件"))
-    enterprise = models.ForeignKey("enterprises.Enterprise", models.CASCADE, null=True, blank=True,
-                                   related_name="+", verbose_name=_("企业"))
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("企业")
+    )
     region_code = models.CharField(max_length=12, blank=True, db_index=True)
     index = models.IntegerField(_("序号"), null=True, blank=True)
     point_code = models.CharField(_("测点"), max_length=64, blank=True)
@@ -269,8 +289,9 @@ class Alarm(models.Model):
 
     enterprise = models.ForeignKey("enterprises.Enterprise", models.PROTECT, related_name="alarms")
     point = models.ForeignKey(MonitoringPoint, models.PROTECT, null=True, blank=True, related_name="alarms")
-    hazard_source = models.ForeignKey("hazards.HazardSource", models.SET_NULL, null=True, blank=True,
-                                      related_name="alarms")
+    hazard_source = models.ForeignKey(
+        "hazards.HazardSource", models.SET_NULL, null=True, blank=True, related_name="alarms"
+    )
     type = models.CharField(_("报警类型"), max_length=16, choices=AlarmType.choices)
     level = models.CharField(_("报警等级"), max_length=16, choices=AlarmLevel.choices)
     severity = models.CharField(_("级别"), max_length=16, choices=Severity.choices)
@@ -286,8 +307,9 @@ class Alarm(models.Model):
     peak_value = models.FloatField(_("峰值"), null=True, blank=True)
     threshold = models.FloatField(_("阈值"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                        related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     shelved_until = models.DateTimeField(_("搁置至"), null=True, blank=True)
     shelved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     shelve_reason = models.CharField(_("搁置原因"), max_length=200, blank=True)
@@ -306,11 +328,16 @@ class Alarm(models.Model):
         verbose_name = _("报警")
         verbose_name_plural = _("报警")
         constraints = [
-            models.UniqueConstraint(fields=["point", "type"], condition=Q(closed_at__isnull=True, point__isnull=False),
-                                    name="alarm_one_open_per_point_type"),
-            models.UniqueConstraint(fields=["enterprise", "type"],
-                                    condition=Q(closed_at__isnull=True, point__isnull=True),
-                                    name="alarm_one_open_per_enterprise_type"),
+            models.UniqueConstraint(
+                fields=["point", "type"],
+                condition=Q(closed_at__isnull=True, point__isnull=False),
+                name="alarm_one_open_per_point_type",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "type"],
+                condition=Q(closed_at__isnull=True, point__isnull=True),
+                name="alarm_one_open_per_enterprise_type",
+            ),
         ]
         indexes = [
             models.Index(fields=["closed_at", "active"]),
@@ -378,10 +405,12 @@ class MaintenanceWindow(models.Model):
     scoping = Scoping(region="enterprise__county__code", enterprise="enterprise_id")
 
     enterprise = models.ForeignKey("enterprises.Enterprise", models.CASCADE, related_name="maintenance_windows")
-    hazard_source = models.ForeignKey("hazards.HazardSource", models.CASCADE, null=True, blank=True,
-                                      related_name="+", verbose_name=_("重大危险源"))
-    point = models.ForeignKey(MonitoringPoint, models.CASCADE, null=True, blank=True, related_name="+",
-                              verbose_name=_("监测点"))
+    hazard_source = models.ForeignKey(
+        "hazards.HazardSource", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("重大危险源")
+    )
+    point = models.ForeignKey(
+        MonitoringPoint, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("监测点")
+    )
     starts_at = models.DateTimeField(_("开始"))
     ends_at = models.DateTimeField(_("结束"))
     reason = models.CharField(_("原因"), max_length=200)
@@ -403,8 +432,9 @@ class EnterpriseWarning(models.Model):
 
     scoping = Scoping(region="enterprise__county__code", enterprise="enterprise_id")
 
-    enterprise = models.OneToOneField("enterprises.Enterprise", models.CASCADE, primary_key=True,
-                                      related_name="monitoring_warning")
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise", models.CASCADE, primary_key=True, related_name="monitoring_warning"
+    )
     colour = models.CharField(max_length=8, choices=WarningColour.choices, blank=True, default="")
     reasons = models.JSONField(default=list, blank=True)
     since = models.DateTimeField(default=timezone.now)
@@ -430,4 +460,3 @@ class WarningChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.previous or 'none'} → {self.colour or 'none'}"
-

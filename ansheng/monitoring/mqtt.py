@@ -71,8 +71,10 @@ class Enterprises:
         if found is None and time.monotonic() - self._loaded > 5:
             from ansheng.enterprises.models import Enterprise
 
-            self._map = {code: (pk, county) for pk, code, county in
-                         Enterprise.objects.values_list("pk", "credit_code", "county_id")}
+            self._map = {
+                code: (pk, county)
+                for pk, code, county in Enterprise.objects.values_list("pk", "credit_code", "county_id")
+            }
             self._loaded = time.monotonic()
             found = self._map.get(credit_code)
         return found
@@ -83,27 +85,50 @@ def submission_for(message: Message, enterprises: Enterprises) -> Submission:
     parts = message.topic.rsplit("/", 3)
     source = message.topic[:200]
     if len(parts) != 4 or parts[1] != "readings":
-        return Submission(None, Channel.MQTT, source=source, error=("invalid_topic", _("主题格式无效")),
-                          payload=excerpt(message.payload))
+        return Submission(
+            None,
+            Channel.MQTT,
+            source=source,
+            error=("invalid_topic", _("主题格式无效")),
+            payload=excerpt(message.payload),
+        )
     _prefix, _readings, county, credit_code = parts
     found = enterprises.get(credit_code)
     if found is None:
-        return Submission(None, Channel.MQTT, source=source, region_code=county[:12],
-                          error=("unknown_enterprise", _("主题中的统一社会信用代码未登记")),
-                          payload=excerpt(message.payload))
+        return Submission(
+            None,
+            Channel.MQTT,
+            source=source,
+            region_code=county[:12],
+            error=("unknown_enterprise", _("主题中的统一社会信用代码未登记")),
+            payload=excerpt(message.payload),
+        )
     enterprise_id, enterprise_county = found
     if enterprise_county != county:
-        return Submission(enterprise_id, Channel.MQTT, source=source, region_code=enterprise_county,
-                          error=("wrong_county", _("主题中的区县代码与企业所在区县不符")),
-                          payload=excerpt(message.payload))
+        return Submission(
+            enterprise_id,
+            Channel.MQTT,
+            source=source,
+            region_code=enterprise_county,
+            error=("wrong_county", _("主题中的区县代码与企业所在区县不符")),
+            payload=excerpt(message.payload),
+        )
     items, error = parse_payload(message.payload)
-    return Submission(enterprise_id, Channel.MQTT, items=items, source=source, region_code=county, error=error,
-                      payload=excerpt(message.payload) if error else "")
+    return Submission(
+        enterprise_id,
+        Channel.MQTT,
+        items=items,
+        source=source,
+        region_code=county,
+        error=error,
+        payload=excerpt(message.payload) if error else "",
+    )
 
 
 class IngestWorker:
-    def __init__(self, counties: list[str] | None = None, *, client_id: str | None = None,
-                 url: str | None = None) -> None:
+    def __init__(
+        self, counties: list[str] | None = None, *, client_id: str | None = None, url: str | None = None
+    ) -> None:
         self.counties = counties if counties is not None else list(conf.get("MONITORING_MQTT_COUNTIES"))
         self.client_id = client_id or client_id_for(self.counties)
         parsed = urlparse(url or settings.MQTT_URL)
@@ -127,8 +152,9 @@ class IngestWorker:
         import paho.mqtt.client as mqtt
         from paho.mqtt.enums import CallbackAPIVersion
 
-        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=self.client_id, protocol=mqtt.MQTTv5,
-                             manual_ack=True)
+        client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=self.client_id, protocol=mqtt.MQTTv5, manual_ack=True
+        )
         if self.username:
             client.username_pw_set(self.username, self.password)
         if self.tls:
@@ -217,9 +243,14 @@ class IngestWorker:
                 decoded = time.monotonic()
                 _results, totals = ingest(submissions)
                 self.stored += totals.stored
-                logger.debug("stored %s messages (%s readings): decode %.0f ms, ingest %.0f ms, queue %s",
-                             len(batch), totals.received, (decoded - started) * 1000,
-                             (time.monotonic() - decoded) * 1000, self.queue.qsize())
+                logger.debug(
+                    "stored %s messages (%s readings): decode %.0f ms, ingest %.0f ms, queue %s",
+                    len(batch),
+                    totals.received,
+                    (decoded - started) * 1000,
+                    (time.monotonic() - decoded) * 1000,
+                    self.queue.qsize(),
+                )
                 break
             except Exception:  # the database is away, or a message the service cannot take
                 attempts += 1
@@ -240,8 +271,17 @@ class IngestWorker:
     def _refuse(self, message: Message) -> bool:
         try:
             close_old_connections()
-            ingest([Submission(None, Channel.MQTT, source=message.topic[:200], payload=excerpt(message.payload),
-                               error=("server_error", _("服务器无法处理该报文，已记录")))])
+            ingest(
+                [
+                    Submission(
+                        None,
+                        Channel.MQTT,
+                        source=message.topic[:200],
+                        payload=excerpt(message.payload),
+                        error=("server_error", _("服务器无法处理该报文，已记录")),
+                    )
+                ]
+            )
         except Exception:
             logger.exception("MQTT ingest: cannot record the refusal either")
             return False
@@ -271,5 +311,6 @@ def publish_readings(client: Any, county: str, credit_code: str, readings: list[
     """Publish one message of readings for an enterprise (simulator, tests, benchmark)."""
     import json
 
-    return client.publish(topic_for(county, credit_code), json.dumps({"readings": readings}, ensure_ascii=False),
-                          qos=qos)
+    return client.publish(
+        topic_for(county, credit_code), json.dumps({"readings": readings}, ensure_ascii=False), qos=qos
+    )

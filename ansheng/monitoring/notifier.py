@@ -52,8 +52,9 @@ def recipients(alarm: Alarm, tier: int | None = None) -> list[User]:
             people[user.pk] = user
     if tier >= 2:
         city = county[:4] + "00"
-        for user in User.objects.filter(Q(region_id=city) | Q(region__isnull=True),
-                                        role__in=[Role.CITY_SUPERVISOR, Role.CITY_ADMIN], is_active=True):
+        for user in User.objects.filter(
+            Q(region_id=city) | Q(region__isnull=True), role__in=[Role.CITY_SUPERVISOR, Role.CITY_ADMIN], is_active=True
+        ):
             people[user.pk] = user
     return list(people.values())
 
@@ -99,12 +100,14 @@ def deliver_transitions(*, now: dt.datetime | None = None, worker: str = WORKER_
     now = now or timezone.now()
     # A worker that died holding a claim: after a while its rows are pending again (dedup keys keep it once-only).
     AlarmTransition.objects.filter(notify=NotifyState.CLAIMED, claimed_at__lt=now - STALE_CLAIM).update(
-        notify=NotifyState.PENDING)
+        notify=NotifyState.PENDING
+    )
     handled = 0
     pending = AlarmTransition.objects.filter(notify=NotifyState.PENDING).order_by("at", "id")
     for transition_id in list(pending.values_list("pk", flat=True)[:batch]):
         won = AlarmTransition.objects.filter(pk=transition_id, notify=NotifyState.PENDING).update(
-            notify=NotifyState.CLAIMED, claimed_at=now, claimed_by=worker[:64])
+            notify=NotifyState.CLAIMED, claimed_at=now, claimed_by=worker[:64]
+        )
         if not won:
             continue
         row = AlarmTransition.objects.select_related("alarm", "alarm__enterprise", "alarm__point").get(pk=transition_id)
@@ -112,8 +115,12 @@ def deliver_transitions(*, now: dt.datetime | None = None, worker: str = WORKER_
         people = recipients(alarm, row.tier)
         with transaction.atomic():
             notes = do_notify(
-                people, kind=f"alarm.{row.kind}", title=_title(alarm, row.kind), body=_body(alarm, row.kind),
-                url=reverse("monitoring:alarm", args=[alarm.pk]), dedup_key=f"alarm-transition:{row.pk}",
+                people,
+                kind=f"alarm.{row.kind}",
+                title=_title(alarm, row.kind),
+                body=_body(alarm, row.kind),
+                url=reverse("monitoring:alarm", args=[alarm.pk]),
+                dedup_key=f"alarm-transition:{row.pk}",
             )
             AlarmTransition.objects.filter(pk=row.pk).update(notify=NotifyState.DONE, notified=len(notes))
             if row.kind != TransitionKind.CLEARED:
@@ -127,21 +134,27 @@ def escalate(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     policy = conf.escalation_policy()
     escalated = 0
-    candidates = Alarm.objects.filter(closed_at__isnull=True, suppressed=False, tier__lt=2).filter(
-        Q(shelved_until__isnull=True) | Q(shelved_until__lte=now)
-    ).select_related("enterprise")
+    candidates = (
+        Alarm.objects.filter(closed_at__isnull=True, suppressed=False, tier__lt=2)
+        .filter(Q(shelved_until__isnull=True) | Q(shelved_until__lte=now))
+        .select_related("enterprise")
+    )
     for alarm in candidates:
         target = rules.escalation_tier(
             severity=rules.Severity.parse(alarm.severity),
             active_since=alarm.activated_at.timestamp(),
             acknowledged_at=alarm.acknowledged_at.timestamp() if alarm.acknowledged and alarm.acknowledged_at else None,
-            closed=False, current_tier=alarm.tier, now=now.timestamp(), policy=policy,
+            closed=False,
+            current_tier=alarm.tier,
+            now=now.timestamp(),
+            policy=policy,
         )
         if target <= alarm.tier:
             continue
         with transaction.atomic():
             won = Alarm.objects.filter(pk=alarm.pk, tier=alarm.tier, closed_at__isnull=True).update(
-                tier=target, tier_at=now)
+                tier=target, tier_at=now
+            )
             if not won:
                 continue
             alarm.tier, alarm.tier_at = target, now
@@ -161,16 +174,23 @@ def remind(*, now: dt.datetime | None = None) -> int:
     sent = 0
     rows = Alarm.objects.filter(
         Q(shelved_until__isnull=True) | Q(shelved_until__lte=now),
-        closed_at__isnull=True, acknowledged=False, suppressed=False, last_notified_at__lte=due_before,
+        closed_at__isnull=True,
+        acknowledged=False,
+        suppressed=False,
+        last_notified_at__lte=due_before,
     ).select_related("enterprise", "point")
     for alarm in rows:
         won = Alarm.objects.filter(pk=alarm.pk, last_notified_at=alarm.last_notified_at, acknowledged=False).update(
-            last_notified_at=now)
+            last_notified_at=now
+        )
         if not won:
             continue
         do_notify(
-            recipients(alarm), kind="alarm.reminder", title=_("[未确认提醒] ") + describe(alarm),
-            body=_body(alarm, TransitionKind.RAISED), url=reverse("monitoring:alarm", args=[alarm.pk]),
+            recipients(alarm),
+            kind="alarm.reminder",
+            title=_("[未确认提醒] ") + describe(alarm),
+            body=_body(alarm, TransitionKind.RAISED),
+            url=reverse("monitoring:alarm", args=[alarm.pk]),
             dedup_key=f"alarm-reminder:{alarm.pk}:{int(now.timestamp())}",
         )
         sent += 1
@@ -186,12 +206,14 @@ def announce_warning(enterprise_id: int, colour: str, reasons: Iterable[dict[str
         return
     people = list(User.objects.filter(enterprise_id=enterprise_id, role=Role.ENTERPRISE_ADMIN, is_active=True))
     if WarningColour.RANK.get(colour, 0) >= WarningColour.RANK[WarningColour.ORANGE]:
-        people += list(User.objects.filter(role=Role.COUNTY_SUPERVISOR, region_id=enterprise.county_id,
-                                           is_active=True))
+        people += list(User.objects.filter(role=Role.COUNTY_SUPERVISOR, region_id=enterprise.county_id, is_active=True))
     text = "；".join(str(r.get("zh", "")) for r in reasons)
     do_notify(
-        people, kind="monitoring.warning", title=f"{WarningColour.label(colour)}：{enterprise.name}",
-        body=text, url=reverse("monitoring:enterprise", args=[enterprise_id]),
+        people,
+        kind="monitoring.warning",
+        title=f"{WarningColour.label(colour)}：{enterprise.name}",
+        body=text,
+        url=reverse("monitoring:enterprise", args=[enterprise_id]),
         dedup_key=f"warning:{enterprise_id}:{colour}:{int(timezone.now().timestamp() // 60)}",
     )
 

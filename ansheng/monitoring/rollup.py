@@ -60,12 +60,19 @@ def roll(now: dt.datetime | None = None, *, point_ids: list[int] | None = None) 
     for day_start in range(start, end, DAY):
         day_end = min(end, day_start + DAY)
         with transaction.atomic():
-            written += store.rollup(store.READING_TABLE, store.MINUTE_TABLE, width_ms=MINUTE, point_ids=point_ids,
-                                    start=day_start, end=day_end)
+            written += store.rollup(
+                store.READING_TABLE,
+                store.MINUTE_TABLE,
+                width_ms=MINUTE,
+                point_ids=point_ids,
+                start=day_start,
+                end=day_end,
+            )
             hour_start = day_start // HOUR * HOUR
             hour_end = -(-day_end // HOUR) * HOUR  # the current hour too, partly filled
-            store.rollup(store.MINUTE_TABLE, store.HOUR_TABLE, width_ms=HOUR, point_ids=point_ids,
-                         start=hour_start, end=hour_end)
+            store.rollup(
+                store.MINUTE_TABLE, store.HOUR_TABLE, width_ms=HOUR, point_ids=point_ids, start=hour_start, end=hour_end
+            )
     return written
 
 

@@ -21,8 +21,9 @@ def _ms(value: dt.datetime) -> int:
     return int(value.timestamp() * 1000)
 
 
-def series_for(point: MonitoringPoint, start: dt.datetime | None, end: dt.datetime | None,
-               resolution: str = "auto") -> dict[str, Any]:
+def series_for(
+    point: MonitoringPoint, start: dt.datetime | None, end: dt.datetime | None, resolution: str = "auto"
+) -> dict[str, Any]:
     end = end or timezone.now()
     start = start or end - dt.timedelta(hours=6)
     if start >= end:
@@ -43,8 +44,15 @@ def series_for(point: MonitoringPoint, start: dt.datetime | None, end: dt.dateti
         data = [[ts, value] for ts, value in rows]
     else:
         data = [[bucket, vmin, vmax, vsum / n if n else None] for bucket, vmin, vmax, vsum, n in rows]
-    return {"point": point.code, "unit": point.unit, "resolution": resolution, "start": start, "end": end,
-            "thresholds": point.thresholds, "data": data}
+    return {
+        "point": point.code,
+        "unit": point.unit,
+        "resolution": resolution,
+        "start": start,
+        "end": end,
+        "thresholds": point.thresholds,
+        "data": data,
+    }
 
 
 def sparkline(point_id: int, now_ms: int, minutes: int = 60, width: int = 60) -> list[float]:
@@ -60,8 +68,9 @@ def sparkline(point_id: int, now_ms: int, minutes: int = 60, width: int = 60) ->
     return [reduced[key] for key in sorted(reduced)]
 
 
-def sparkline_svg(values: list[float], lo: float, hi: float, marks: list[float | None], width: int = 120,
-                  height: int = 32) -> str:
+def sparkline_svg(
+    values: list[float], lo: float, hi: float, marks: list[float | None], width: int = 120, height: int = 32
+) -> str:
     """An inline SVG polyline (server-rendered, so an htmx swap redraws it with no script)."""
     if not values:
         return ""
@@ -78,8 +87,11 @@ def sparkline_svg(values: list[float], lo: float, hi: float, marks: list[float |
     step = width / max(1, len(values) - 1)
     points = " ".join(f"{round(i * step, 1)},{y(v)}" for i, v in enumerate(values))
     lines = "".join(
-        f'<line x1="0" x2="{width}" y1="{y(m)}" y2="{y(m)}" class="mark"/>' for m in marks if m is not None
-        and bottom <= m <= top
+        f'<line x1="0" x2="{width}" y1="{y(m)}" y2="{y(m)}" class="mark"/>'
+        for m in marks
+        if m is not None and bottom <= m <= top
     )
-    return (f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'preserveAspectRatio="none" aria-hidden="true">{lines}<polyline points="{points}"/></svg>')
+    return (
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'preserveAspectRatio="none" aria-hidden="true">{lines}<polyline points="{points}"/></svg>'
+    )

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,9 +21,16 @@ from django.utils.translation import gettext_lazy as _
 from ansheng.core import access
 from ansheng.core.audit import log_change, snapshot
 from ansheng.core.choices import ChangeAction, Role, TokenKind
-from ansheng.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ansheng.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    full_clean,
+    reject_unknown_fields,
+)
 from ansheng.core.models import ApiToken, User
-from ansheng.core.services import do_create_token
+from ansheng.core.services import do_create_token, do_revoke_token
 from ansheng.enterprises.models import Enterprise
 from ansheng.monitoring import conf, engine
 from ansheng.monitoring.choices import PointKind, Severity, TransitionKind, WarningColour
@@ -37,24 +43,31 @@ from ansheng.monitoring.models import (
     PointState,
 )
 
-POINT_FIELDS = frozenset({
-    "hazard_source", "code", "name", "kind", "unit", "substance", "location", "range_min", "range_max", "ll", "l", "h",
-    "hh", "deadband", "on_delay_s", "normal_value", "severity_1", "severity_2", "interval_s", "no_data_after_s",
-    "in_service",
-})
-
-
-def _clean(instance: Any, exclude: Sequence[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except DjangoValidationError as exc:
-        raise ValidationFailed.from_django(exc) from None
-
-
-def _unknown(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationFailed(_("未知字段：%(name)s") % {"name": unknown[0]}, code="unknown_field", field=unknown[0])
+POINT_FIELDS = frozenset(
+    {
+        "hazard_source",
+        "code",
+        "name",
+        "kind",
+        "unit",
+        "substance",
+        "location",
+        "range_min",
+        "range_max",
+        "ll",
+        "l",
+        "h",
+        "hh",
+        "deadband",
+        "on_delay_s",
+        "normal_value",
+        "severity_1",
+        "severity_2",
+        "interval_s",
+        "no_data_after_s",
+        "in_service",
+    }
+)
 
 
 # --- monitoring points ----------------------------------------------------------------------------------------------
@@ -90,19 +103,26 @@ def _apply_point(point: MonitoringPoint, data: Mapping[str, Any]) -> None:
 
 def do_create_point(*, acting_user: User, enterprise_id: int, data: Mapping[str, Any]) -> MonitoringPoint:
     access.require(acting_user, "change", "monitoring_point")
-    _unknown(data, POINT_FIELDS)
+    reject_unknown_fields(data, POINT_FIELDS)
     enterprise = access.get_for(acting_user, Enterprise, enterprise_id, "view", "enterprise")
     point = MonitoringPoint(enterprise=enterprise, interval_s=conf.get("MONITORING_DEFAULT_INTERVAL_S"))
     _apply_point(point, data)
     if MonitoringPoint.objects.filter(enterprise=enterprise, code=point.code).exists():
         raise ValidationFailed(_("本企业已有该编码的测点"), code="unique", field="code")
-    _clean(point, exclude=["enterprise"])
+    full_clean(point, exclude=["enterprise"])
     try:
         with transaction.atomic():
             point.save(force_insert=True)
             PointState.objects.create(point=point)
-            log_change(user=acting_user, action=ChangeAction.CREATE, obj=point, before=None, after=snapshot(point),
-                       region_code=enterprise.county_id, enterprise_id=enterprise.pk)
+            log_change(
+                user=acting_user,
+                action=ChangeAction.CREATE,
+                obj=point,
+                before=None,
+                after=snapshot(point),
+                region_code=enterprise.county_id,
+                enterprise_id=enterprise.pk,
+            )
     except IntegrityError:
         raise ValidationFailed(_("本企业已有该编码的测点"), code="unique", field="code") from None
     directory.invalidate(enterprise.pk)
@@ -113,18 +133,27 @@ def do_update_point(
     *, acting_user: User, point_id: int, changes: Mapping[str, Any], reason: str = ""
 ) -> MonitoringPoint:
     """Change a point's settings. Its code is its identity for gateways and cannot change."""
-    _unknown(changes, POINT_FIELDS)
+    reject_unknown_fields(changes, POINT_FIELDS)
     with transaction.atomic():
-        point = access.get_for(acting_user, MonitoringPoint.objects.select_related("enterprise"), point_id, "change",
-                               "monitoring_point", lock=True)
+        point = access.get_for(
+            acting_user,
+            MonitoringPoint.objects.select_related("enterprise"),
+            point_id,
+            "change",
+            "monitoring_point",
+            lock=True,
+        )
         if "code" in changes and str(changes["code"]).strip() != point.code:
-            raise ValidationFailed(_("测点编码是数据网关上报的标识，不能修改；如需更换请新建测点并停用旧测点"),
-                                   code="code_immutable", field="code")
+            raise ValidationFailed(
+                _("测点编码是数据网关上报的标识，不能修改；如需更换请新建测点并停用旧测点"),
+                code="code_immutable",
+                field="code",
+            )
         if "kind" in changes and changes["kind"] != point.kind:
             raise ValidationFailed(_("测点类型不能修改"), code="kind_immutable", field="kind")
         before = snapshot(point)
         _apply_point(point, {k: v for k, v in changes.items() if k not in {"code", "kind"}})
-        _clean(point, exclude=["enterprise"])
+        full_clean(point, exclude=["enterprise"])
         point.save()
         if not point.in_service and before["in_service"]:
             # Out of service: nothing more to evaluate; open alarms stay for their feedback.
@@ -132,8 +161,16 @@ def do_update_point(
 
             lock_enterprises([point.enterprise_id])
             PointState.objects.filter(point=point).update(rule_state="")
-        log_change(user=acting_user, action=ChangeAction.UPDATE, obj=point, before=before, after=snapshot(point),
-                   reason=reason, region_code=point.enterprise.county_id, enterprise_id=point.enterprise_id)
+        log_change(
+            user=acting_user,
+            action=ChangeAction.UPDATE,
+            obj=point,
+            before=before,
+            after=snapshot(point),
+            reason=reason,
+            region_code=point.enterprise.county_id,
+            enterprise_id=point.enterprise_id,
+        )
     directory.invalidate(point.enterprise_id)
     return point
 
@@ -150,8 +187,9 @@ def do_create_gateway_token(
     if enterprise_id is None:
         raise ValidationFailed(_("请选择企业"), code="required", field="enterprise")
     enterprise = access.get_for(acting_user, Enterprise, enterprise_id, "view", "enterprise")
-    return do_create_token(acting_user=acting_user, name=name, kind=TokenKind.GATEWAY, enterprise=enterprise,
-                           expires_at=expires_at)
+    return do_create_token(
+        acting_user=acting_user, name=name, kind=TokenKind.GATEWAY, enterprise=enterprise, expires_at=expires_at
+    )
 
 
 def gateway_tokens(user: User) -> Any:
@@ -166,17 +204,9 @@ def gateway_tokens(user: User) -> Any:
 def do_revoke_gateway_token(*, acting_user: User, token_id: int) -> ApiToken:
     """Revoke one of the enterprise's gateway tokens (whoever of its administrators created it)."""
     access.require(acting_user, "manage", "gateway_token")
-    with transaction.atomic():
-        token = gateway_tokens(acting_user).select_for_update(of=("self",)).filter(pk=token_id).first()
-        if token is None:
-            raise NotFound()
-        if token.revoked_at is None:
-            token.revoked_at = timezone.now()
-            token.save(update_fields=["revoked_at"])
-            log_change(user=acting_user, action=ChangeAction.UPDATE, obj=token, before={"revoked_at": None},
-                       after={"revoked_at": token.revoked_at.isoformat()}, enterprise_id=token.enterprise_id,
-                       region_code=token.enterprise.county_id if token.enterprise_id else "")
-    return token
+    if not gateway_tokens(acting_user).filter(pk=token_id).exists():
+        raise NotFound()
+    return do_revoke_token(acting_user=acting_user, token_id=token_id)
 
 
 def ingest_enterprise(request: Any) -> int:
@@ -194,7 +224,10 @@ def ingest_enterprise(request: Any) -> int:
 
 
 def do_ingest_readings(
-    *, acting_user: User | None, submissions: Sequence[Submission], now: dt.datetime | None = None,
+    *,
+    acting_user: User | None,
+    submissions: Sequence[Submission],
+    now: dt.datetime | None = None,
     evaluate: bool = True,
 ) -> tuple[list[Result], Totals]:
     """Validate, store and evaluate readings (see `ansheng.monitoring.ingest`). The acting user is the gateway's
@@ -206,8 +239,15 @@ def do_ingest_readings(
 
 
 def do_create_maintenance_window(
-    *, acting_user: User, enterprise_id: int, starts_at: dt.datetime, ends_at: dt.datetime, reason: str,
-    hazard_source: Any = None, point: Any = None, now: dt.datetime | None = None,
+    *,
+    acting_user: User,
+    enterprise_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    reason: str,
+    hazard_source: Any = None,
+    point: Any = None,
+    now: dt.datetime | None = None,
 ) -> MaintenanceWindow:
     access.require(acting_user, "maintain", "monitoring_point")
     now = now or timezone.now()
@@ -229,11 +269,23 @@ def do_create_maintenance_window(
             raise ValidationFailed(_("测点不属于本企业"), code="foreign_point", field="point")
     with transaction.atomic():
         window = MaintenanceWindow.objects.create(
-            enterprise=enterprise, hazard_source=source, point=target, starts_at=starts_at, ends_at=ends_at,
-            reason=reason[:200], created_by=acting_user,
+            enterprise=enterprise,
+            hazard_source=source,
+            point=target,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=reason[:200],
+            created_by=acting_user,
         )
-        log_change(user=acting_user, action=ChangeAction.CREATE, obj=window, before=None, after=snapshot(window),
-                   region_code=enterprise.county_id, enterprise_id=enterprise.pk)
+        log_change(
+            user=acting_user,
+            action=ChangeAction.CREATE,
+            obj=window,
+            before=None,
+            after=snapshot(window),
+            region_code=enterprise.county_id,
+            enterprise_id=enterprise.pk,
+        )
     return window
 
 
@@ -243,16 +295,23 @@ def do_cancel_maintenance_window(
     access.require(acting_user, "maintain", "monitoring_point")
     now = now or timezone.now()
     with transaction.atomic():
-        window = access.get_for(acting_user, MaintenanceWindow.objects.select_related("enterprise"), window_id,
-                                lock=True)
+        window = access.get_for(
+            acting_user, MaintenanceWindow.objects.select_related("enterprise"), window_id, lock=True
+        )
         if window.cancelled_at is None:
             before = snapshot(window)
             window.cancelled_at = now
             window.ends_at = min(window.ends_at, window.cancelled_at)
             window.save(update_fields=["cancelled_at", "ends_at"])
-            log_change(user=acting_user, action=ChangeAction.UPDATE, obj=window, before=before,
-                       after=snapshot(window), region_code=window.enterprise.county_id,
-                       enterprise_id=window.enterprise_id)
+            log_change(
+                user=acting_user,
+                action=ChangeAction.UPDATE,
+                obj=window,
+                before=before,
+                after=snapshot(window),
+                region_code=window.enterprise.county_id,
+                enterprise_id=window.enterprise_id,
+            )
     return window
 
 
@@ -279,9 +338,7 @@ def _can_unshelve(alarm: Alarm, now: dt.datetime) -> tuple[str, Any] | None:
 
 
 def _can_close(alarm: Alarm, now: dt.datetime) -> tuple[str, Any] | None:
-    return _open(alarm, now) or (
-        ("still_active", _("报警仍在持续，恢复正常后才能关闭")) if alarm.active else None
-    )
+    return _open(alarm, now) or (("still_active", _("报警仍在持续，恢复正常后才能关闭")) if alarm.active else None)
 
 
 TRANSITIONS: dict[str, tuple[str, Guard]] = {
@@ -314,8 +371,9 @@ def do_acknowledge_alarm(*, acting_user: User, alarm_id: int, note: str = "", no
         alarm.acknowledged_at = now
         alarm.acknowledged_by = acting_user
         alarm.save(update_fields=["acknowledged", "acknowledged_at", "acknowledged_by"])
-        engine.transition(alarm, TransitionKind.ACKNOWLEDGED, actor=acting_user, note=(note or "").strip()[:2000],
-                          when=now)
+        engine.transition(
+            alarm, TransitionKind.ACKNOWLEDGED, actor=acting_user, note=(note or "").strip()[:2000], when=now
+        )
         _refresh(alarm, now)
     return alarm
 
@@ -340,8 +398,13 @@ def do_shelve_alarm(
         alarm.shelved_by = acting_user
         alarm.shelve_reason = reason[:200]
         alarm.save(update_fields=["shelved_until", "shelved_by", "shelve_reason"])
-        engine.transition(alarm, TransitionKind.SHELVED, actor=acting_user,
-                          note=f"{reason[:200]}（{timezone.localtime(until):%Y-%m-%d %H:%M}）", when=now)
+        engine.transition(
+            alarm,
+            TransitionKind.SHELVED,
+            actor=acting_user,
+            note=f"{reason[:200]}（{timezone.localtime(until):%Y-%m-%d %H:%M}）",
+            when=now,
+        )
         _refresh(alarm, now)
     return alarm
 
@@ -380,8 +443,7 @@ def do_close_alarm(
         alarm.closed_by = acting_user
         alarm.cause, alarm.measures, alarm.feedback_note = cause[:4000], measures[:4000], (note or "").strip()[:4000]
         alarm.save()
-        engine.transition(alarm, TransitionKind.CLOSED, actor=acting_user, note=f"{cause}｜{measures}"[:2000],
-                          when=now)
+        engine.transition(alarm, TransitionKind.CLOSED, actor=acting_user, note=f"{cause}｜{measures}"[:2000], when=now)
         _refresh(alarm, now)
     return alarm
 

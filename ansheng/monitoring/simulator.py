@@ -122,8 +122,15 @@ class SimPoint:
 
 
 class Simulator:
-    def __init__(self, *, seed: int | None = None, excursion_rate: float = 0.03, connected_only: bool = True,
-                 enterprise_ids: list[int] | None = None, focus: list[int] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int | None = None,
+        excursion_rate: float = 0.03,
+        connected_only: bool = True,
+        enterprise_ids: list[int] | None = None,
+        focus: list[int] | None = None,
+    ) -> None:
         self.rng = random.Random(seed)
         self.excursion_rate = excursion_rate  # chance per round that one point starts an excursion
         self.focus = set(focus or [])  # enterprises that get half of the excursions (the demo's ent-chem)
@@ -146,11 +153,28 @@ class Simulator:
         fresh = {}
         for p in rows:
             existing = self.points.get(p.pk)
-            sim = SimPoint(p.pk, p.code, p.kind, p.enterprise_id, p.range_min, p.range_max, p.ll, p.l, p.h, p.hh,
-                           p.normal_value, interval=float(p.interval_s))
+            sim = SimPoint(
+                p.pk,
+                p.code,
+                p.kind,
+                p.enterprise_id,
+                p.range_min,
+                p.range_max,
+                p.ll,
+                p.l,
+                p.h,
+                p.hh,
+                p.normal_value,
+                interval=float(p.interval_s),
+            )
             if existing is not None:
                 sim.value, sim.drift, sim.excursion, sim.target, sim.due = (
-                    existing.value, existing.drift, existing.excursion, existing.target, existing.due)
+                    existing.value,
+                    existing.drift,
+                    existing.excursion,
+                    existing.target,
+                    existing.due,
+                )
             else:
                 sim.start(self.rng, p.state.last_value)
             fresh[p.pk] = sim
@@ -188,7 +212,8 @@ class Simulator:
                 continue  # each point reports at its own interval
             sim.due = clock + sim.interval - 0.5
             batches.setdefault(sim.enterprise_id, []).append(
-                {"point": sim.code, "ts": stamp, "value": sim.next(self.rng, now)})
+                {"point": sim.code, "ts": stamp, "value": sim.next(self.rng, now)}
+            )
         return batches
 
 
@@ -210,8 +235,7 @@ def tick() -> int:
     _state["sim"] = sim
     batches = sim.readings()
     if batches:
-        ingest([Submission(eid, Channel.SIMULATOR, items=items, source="simulator")
-                for eid, items in batches.items()])
+        ingest([Submission(eid, Channel.SIMULATOR, items=items, source="simulator") for eid, items in batches.items()])
     return 0
 
 
@@ -228,8 +252,18 @@ def _demo_focus() -> list[int]:
 # --- the command --------------------------------------------------------------------------------------------------
 
 
-def run(*, via: str, interval: float, duration: float | None, excursion_rate: float, url: str | None,
-        seed: int | None, all_points: bool, data_dir: Any, log: Any = print) -> int:
+def run(
+    *,
+    via: str,
+    interval: float,
+    duration: float | None,
+    excursion_rate: float,
+    url: str | None,
+    seed: int | None,
+    all_points: bool,
+    data_dir: Any,
+    log: Any = print,
+) -> int:
     """`ansheng simulate-sensors`: feed readings until interrupted (or for ``duration`` seconds)."""
     from ansheng.enterprises.models import Enterprise
 
@@ -291,8 +325,11 @@ def _sender(via: str, url: str | None, enterprises: dict[int, Any], data_dir: An
 
     def post(enterprise: Any, items: list[dict[str, Any]]) -> None:
         request = urllib.request.Request(  # noqa: S310  (a URL the operator gives)
-            f"{base}/api/v1/readings", data=json.dumps({"readings": items}).encode(), method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {tokens[enterprise.pk]}"})
+            f"{base}/api/v1/readings",
+            data=json.dumps({"readings": items}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {tokens[enterprise.pk]}"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             body = json.loads(response.read())
         if body.get("rejected"):

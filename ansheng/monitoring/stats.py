@@ -59,8 +59,13 @@ def percent(value: Fraction | None) -> float | None:
 
 def _rate(part: int, whole: int, target: Fraction) -> dict[str, Any]:
     value = rules.rate(part, whole)
-    return {"numerator": part, "denominator": whole, "rate": percent(value), "target": percent(target),
-            "met": None if value is None else value >= target}
+    return {
+        "numerator": part,
+        "denominator": whole,
+        "rate": percent(value),
+        "target": percent(target),
+        "met": None if value is None else value >= target,
+    }
 
 
 def _in_region(rows: QuerySet[Any], path: str, region_code: str | None) -> QuerySet[Any]:
@@ -72,8 +77,9 @@ def _in_region(rows: QuerySet[Any], path: str, region_code: str | None) -> Query
 
 
 def visible_points(user: Any, region_code: str | None = None) -> QuerySet[MonitoringPoint]:
-    rows = access.restrict(MonitoringPoint.objects.select_related("state", "enterprise"), user, "view",
-                           "monitoring_point")
+    rows = access.restrict(
+        MonitoringPoint.objects.select_related("state", "enterprise"), user, "view", "monitoring_point"
+    )
     return _in_region(rows, "enterprise__county__code", region_code)
 
 
@@ -86,8 +92,11 @@ def plan_rates(user: Any, region_code: str | None = None, now: dt.datetime | Non
     now_ms = int(now.timestamp() * 1000)
     since_ms = now_ms - conf.get("MONITORING_ONLINE_WINDOW_HOURS") * 3_600_000
     min_share = Fraction(conf.get("MONITORING_ONLINE_MIN_SHARE_PCT"), 100)
-    points = list(visible_points(user, region_code).filter(in_service=True)
-                  .values_list("pk", "enterprise_id", "hazard_source_id", "state__last_ts"))
+    points = list(
+        visible_points(user, region_code)
+        .filter(in_service=True)
+        .values_list("pk", "enterprise_id", "hazard_source_id", "state__last_ts")
+    )
     by_source: dict[int, list[bool]] = defaultdict(list)
     by_enterprise: dict[int, list[bool]] = defaultdict(list)
     for _pk, enterprise_id, source_id, last in points:
@@ -98,7 +107,8 @@ def plan_rates(user: Any, region_code: str | None = None, now: dt.datetime | Non
 
     sources = access.restrict(HazardSource.objects.all(), user, "view", "hazard_source")
     sources = _in_region(sources, "enterprise__county__code", region_code).filter(
-        is_major=True, grade__in=[1, 2], status=SourceStatus.IN_USE)
+        is_major=True, grade__in=[1, 2], status=SourceStatus.IN_USE
+    )
     source_ids = list(sources.values_list("pk", flat=True))
     monitored_sources = sum(
         rules.monitored_online(len(by_source.get(sid, [])), sum(by_source.get(sid, [])), min_share)
@@ -106,7 +116,8 @@ def plan_rates(user: Any, region_code: str | None = None, now: dt.datetime | Non
     )
     enterprises = access.restrict(Enterprise.objects.all(), user, "view", "enterprise")
     enterprises = _in_region(enterprises, "county__code", region_code).filter(
-        category__in=sorted(Category.HIGH_RISK), status=Status.OPERATING)
+        category__in=sorted(Category.HIGH_RISK), status=Status.OPERATING
+    )
     enterprise_ids = list(enterprises.values_list("pk", flat=True))
     monitored_enterprises = sum(
         rules.monitored_online(len(by_enterprise.get(eid, [])), sum(by_enterprise.get(eid, [])), min_share)
@@ -120,24 +131,31 @@ def plan_rates(user: Any, region_code: str | None = None, now: dt.datetime | Non
         never += status == "never"
     return {
         "major_hazard_sources": _rate(monitored_sources, len(source_ids), rules.PLAN_TARGETS["major_hazard_sources"]),
-        "high_risk_enterprises": _rate(monitored_enterprises, len(enterprise_ids),
-                                       rules.PLAN_TARGETS["high_risk_enterprises"]),
-        "points": {"total": len(points), "online": online, "never": never,
-                   "rate": percent(rules.rate(online, len(points)))},
+        "high_risk_enterprises": _rate(
+            monitored_enterprises, len(enterprise_ids), rules.PLAN_TARGETS["high_risk_enterprises"]
+        ),
+        "points": {
+            "total": len(points),
+            "online": online,
+            "never": never,
+            "rate": percent(rules.rate(online, len(points))),
+        },
         "window_hours": conf.get("MONITORING_ONLINE_WINDOW_HOURS"),
         "min_share": percent(min_share),
     }
 
 
-def online_report(user: Any, region_code: str | None = None, enterprise_id: int | None = None,
-                  now: dt.datetime | None = None) -> dict[str, Any]:
+def online_report(
+    user: Any, region_code: str | None = None, enterprise_id: int | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Online rate per point and per enterprise over the online window (from the minute aggregates)."""
     now = now or timezone.now()
     now_ms = int(now.timestamp() * 1000)
     window_h = conf.get("MONITORING_ONLINE_WINDOW_HOURS")
     start = (now_ms - window_h * 3_600_000) // 60_000 * 60_000
-    points = visible_points(user, region_code).filter(in_service=True).select_related("hazard_source",
-                                                                                     "enterprise__county")
+    points = (
+        visible_points(user, region_code).filter(in_service=True).select_related("hazard_source", "enterprise__county")
+    )
     if enterprise_id:
         points = points.filter(enterprise_id=enterprise_id)
     points = list(points.order_by("enterprise__name", "code"))
@@ -149,10 +167,11 @@ def online_report(user: Any, region_code: str | None = None, enterprise_id: int 
         got = received.get(point.pk, 0)
         share = rules.online_share(got, expected)
         status = point_status(point, now_ms)
-        rows.append({"point": point, "expected": expected, "received": got, "rate": percent(share),
-                     "status": status})
-        entry = enterprises.setdefault(point.enterprise_id, {
-            "enterprise": point.enterprise, "points": 0, "online": 0, "never": 0, "expected": 0, "received": 0})
+        rows.append({"point": point, "expected": expected, "received": got, "rate": percent(share), "status": status})
+        entry = enterprises.setdefault(
+            point.enterprise_id,
+            {"enterprise": point.enterprise, "points": 0, "online": 0, "never": 0, "expected": 0, "received": 0},
+        )
         entry["points"] += 1
         entry["online"] += status == "online"
         entry["never"] += status == "never"
@@ -160,8 +179,11 @@ def online_report(user: Any, region_code: str | None = None, enterprise_id: int 
         entry["received"] += min(got, expected)
     for entry in enterprises.values():
         entry["rate"] = percent(rules.online_share(entry["received"], entry["expected"]))
-    return {"points": rows, "enterprises": sorted(enterprises.values(), key=lambda e: (e["rate"] or 0)),
-            "window_hours": window_h}
+    return {
+        "points": rows,
+        "enterprises": sorted(enterprises.values(), key=lambda e: e["rate"] or 0),
+        "window_hours": window_h,
+    }
 
 
 def _quantiles(values: Sequence[float]) -> dict[str, Any]:
@@ -177,8 +199,13 @@ def _quantiles(values: Sequence[float]) -> dict[str, Any]:
     return {"n": len(ordered), "median_min": round(q(0.5) / 60, 1), "p90_min": round(q(0.9) / 60, 1)}
 
 
-def alarm_stats(user: Any, region_code: str | None = None, enterprise_id: int | None = None, days: int = 30,
-                now: dt.datetime | None = None) -> dict[str, Any]:
+def alarm_stats(
+    user: Any,
+    region_code: str | None = None,
+    enterprise_id: int | None = None,
+    days: int = 30,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     now = now or timezone.now()
     since = now - dt.timedelta(days=days)
     transitions = access.restrict(AlarmTransition.objects.all(), user, "view", "alarm")
@@ -188,12 +215,17 @@ def alarm_stats(user: Any, region_code: str | None = None, enterprise_id: int | 
     if enterprise_id:
         transitions = transitions.filter(alarm__enterprise_id=enterprise_id)
         alarms = alarms.filter(enterprise_id=enterprise_id)
-    rows = list(transitions.filter(at__gte=since).filter(
-        kind__in=[*ACTIVATIONS, TransitionKind.ACKNOWLEDGED, TransitionKind.CLOSED]
-    ).order_by("alarm_id", "at", "id").values_list("alarm_id", "kind", "at", "severity", "alarm__point_id",
-                                                   "alarm__enterprise_id", "alarm__started_at"))
-    days_list = [(now - dt.timedelta(days=i)).astimezone(timezone.get_current_timezone()).date()
-                 for i in range(days - 1, -1, -1)]
+    rows = list(
+        transitions.filter(at__gte=since)
+        .filter(kind__in=[*ACTIVATIONS, TransitionKind.ACKNOWLEDGED, TransitionKind.CLOSED])
+        .order_by("alarm_id", "at", "id")
+        .values_list(
+            "alarm_id", "kind", "at", "severity", "alarm__point_id", "alarm__enterprise_id", "alarm__started_at"
+        )
+    )
+    days_list = [
+        (now - dt.timedelta(days=i)).astimezone(timezone.get_current_timezone()).date() for i in range(days - 1, -1, -1)
+    ]
     per_day: dict[dt.date, Counter[str]] = {day: Counter() for day in days_list}
     activations_by_point: dict[int, list[float]] = defaultdict(list)
     by_enterprise: Counter[int] = Counter()
@@ -218,15 +250,25 @@ def alarm_stats(user: Any, region_code: str | None = None, enterprise_id: int | 
     standing_before = now - dt.timedelta(hours=conf.get("MONITORING_STANDING_HOURS"))
     standing = alarms.filter(closed_at__isnull=True, active=True, activated_at__lt=standing_before)
     chattering_ids = [pid for pid, times in activations_by_point.items() if rules.chattering(times)]
-    points = {p.pk: p for p in MonitoringPoint.objects.filter(
-        pk__in=set(chattering_ids) | {pid for pid, _n in by_point.most_common(10)}).select_related("enterprise")}
+    points = {
+        p.pk: p
+        for p in MonitoringPoint.objects.filter(
+            pk__in=set(chattering_ids) | {pid for pid, _n in by_point.most_common(10)}
+        ).select_related("enterprise")
+    }
     top = [eid for eid, _n in by_enterprise.most_common(10)]
     enterprises = {e.pk: e for e in Enterprise.objects.filter(pk__in=top)}
     total = sum(sum(c.values()) for c in per_day.values())
     return {
         "days": days,
-        "per_day": [{"date": day.isoformat(), **{s: per_day[day][s] for s in Severity.values()},
-                     "total": sum(per_day[day].values())} for day in days_list],
+        "per_day": [
+            {
+                "date": day.isoformat(),
+                **{s: per_day[day][s] for s in Severity.values()},
+                "total": sum(per_day[day].values()),
+            }
+            for day in days_list
+        ],
         "total": total,
         "per_day_average": round(total / days, 1) if days else 0,
         "open": alarms.filter(closed_at__isnull=True).count(),
@@ -244,8 +286,11 @@ def alarm_stats(user: Any, region_code: str | None = None, enterprise_id: int | 
 
 
 def open_alarm_counts(user: Any, region_code: str | None = None) -> dict[str, Any]:
-    alarms = _in_region(access.restrict(Alarm.objects.filter(closed_at__isnull=True), user, "view", "alarm"),
-                        "enterprise__county__code", region_code)
+    alarms = _in_region(
+        access.restrict(Alarm.objects.filter(closed_at__isnull=True), user, "view", "alarm"),
+        "enterprise__county__code",
+        region_code,
+    )
     by_severity = Counter(alarms.filter(active=True).values_list("severity", flat=True))
     return {
         "open": alarms.count(),

@@ -29,7 +29,7 @@ def is_postgres() -> bool:
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 # --- readings ----------------------------------------------------------------------------------------------------
@@ -43,7 +43,8 @@ def insert_readings(rows: Sequence[tuple[int, int, float]]) -> int:
         return _insert_postgres(rows)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT OR IGNORE INTO {READING_TABLE} (point_id, ts, value) VALUES (%s, %s, %s)", rows  # noqa: S608
+            f"INSERT OR IGNORE INTO {READING_TABLE} (point_id, ts, value) VALUES (%s, %s, %s)",  # noqa: S608 (constant)
+            rows,
         )
         return max(cursor.rowcount, 0)
 
@@ -143,8 +144,7 @@ def lock_enterprises(enterprise_ids: Iterable[int]) -> None:
     if not ids or not is_postgres():
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, e) FROM unnest(%s::int[]) AS e ORDER BY e",
-                       [LOCK_CLASS, ids])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, e) FROM unnest(%s::int[]) AS e ORDER BY e", [LOCK_CLASS, ids])
 
 
 def load_points(point_ids: Iterable[int], *, lock: bool) -> dict[int, PointRow]:
@@ -177,7 +177,8 @@ def load_points_where(where: str, params: Sequence[Any], *, lock: bool = False) 
     with connection.cursor() as cursor:
         lock_sql = " FOR UPDATE OF s" if lock and is_postgres() else ""
         cursor.execute(
-            f"SELECT {_STATE_COLUMNS} FROM {_STATE_FROM} WHERE {where} ORDER BY p.id{lock_sql}", list(params)  # noqa: S608
+            f"SELECT {_STATE_COLUMNS} FROM {_STATE_FROM} WHERE {where} ORDER BY p.id{lock_sql}",  # noqa: S608
+            list(params),
         )
         return [PointRow(*row[:19], bool(row[19]), *row[20:]) for row in cursor.fetchall()]
 
@@ -217,7 +218,8 @@ def rollup(source: str, target: str, *, width_ms: int, point_ids: Sequence[int],
         return 0
     raw = source == READING_TABLE
     select = (
-        "point_id, (ts / %s) * %s, MIN(value), MAX(value), SUM(value), COUNT(*)" if raw
+        "point_id, (ts / %s) * %s, MIN(value), MAX(value), SUM(value), COUNT(*)"
+        if raw
         else "point_id, (bucket / %s) * %s, MIN(vmin), MAX(vmax), SUM(vsum), SUM(n)"
     )
     column = "ts" if raw else "bucket"
@@ -247,12 +249,16 @@ def delete_before(table: str, column: str, point_ids: Sequence[int], before: int
     with connection.cursor() as cursor:
         for chunk in _chunks(point_ids, 500):
             if is_postgres():
-                cursor.execute(f"DELETE FROM {table} WHERE point_id = ANY(%s) AND {column} < %s",  # noqa: S608
-                               [list(chunk), before])
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE point_id = ANY(%s) AND {column} < %s",  # noqa: S608
+                    [list(chunk), before],
+                )
             else:
                 marks = ",".join(["%s"] * len(chunk))
-                cursor.execute(f"DELETE FROM {table} WHERE point_id IN ({marks}) AND {column} < %s",  # noqa: S608
-                               [*chunk, before])
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE point_id IN ({marks}) AND {column} < %s",  # noqa: S608
+                    [*chunk, before],
+                )
             deleted += max(cursor.rowcount, 0)
     return deleted
 
@@ -316,10 +322,13 @@ def county_of(enterprise_id: int) -> str:
 def enterprises_of(point_ids: Sequence[int]) -> list[int]:
     with connection.cursor() as cursor:
         if is_postgres():
-            cursor.execute("SELECT DISTINCT enterprise_id FROM monitoring_monitoringpoint WHERE id = ANY(%s)",
-                           [list(point_ids)])
+            cursor.execute(
+                "SELECT DISTINCT enterprise_id FROM monitoring_monitoringpoint WHERE id = ANY(%s)", [list(point_ids)]
+            )
         else:
             marks = ",".join(["%s"] * len(point_ids)) or "NULL"
-            cursor.execute(f"SELECT DISTINCT enterprise_id FROM monitoring_monitoringpoint WHERE id IN ({marks})",  # noqa: S608
-                           list(point_ids))
+            cursor.execute(
+                f"SELECT DISTINCT enterprise_id FROM monitoring_monitoringpoint WHERE id IN ({marks})",  # noqa: S608
+                list(point_ids),
+            )
         return sorted(row[0] for row in cursor.fetchall())

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ansheng.core import access
-from ansheng.core.errors import AnshengError, PermissionDenied
+from ansheng.core.errors import AnshengError, PermissionDenied, put_on_form
 from ansheng.enterprises.models import Enterprise
-from ansheng.enterprises.views import form_errors
 from ansheng.monitoring import services, stats
 from ansheng.monitoring.choices import Severity, WarningColour
 from ansheng.monitoring.filtersets import AlarmFilterForm, PointFilterForm, alarm_filters, point_filters
@@ -45,13 +44,21 @@ def _require(request: HttpRequest, action: str, noun: str) -> None:
 
 
 def _alarms(request: HttpRequest) -> Any:
-    return access.restrict(Alarm.objects.select_related("point", "enterprise", "enterprise__county", "hazard_source"),
-                           request.user, "view", "alarm")
+    return access.restrict(
+        Alarm.objects.select_related("point", "enterprise", "enterprise__county", "hazard_source"),
+        request.user,
+        "view",
+        "alarm",
+    )
 
 
 def _points(request: HttpRequest) -> Any:
-    return access.restrict(MonitoringPoint.objects.select_related("state", "enterprise", "hazard_source"),
-                           request.user, "view", "monitoring_point")
+    return access.restrict(
+        MonitoringPoint.objects.select_related("state", "enterprise", "hazard_source"),
+        request.user,
+        "view",
+        "monitoring_point",
+    )
 
 
 # --- overview ---------------------------------------------------------------------------------------------------------
@@ -65,21 +72,39 @@ def overview(request: HttpRequest) -> HttpResponse:
     scope = access.scope_for(request.user)
     if scope.kind == access.ENTERPRISE:
         return enterprise_page(request, request.user.enterprise_id)
-    warnings = access.restrict(EnterpriseWarning.objects.select_related("enterprise", "enterprise__county")
-                               .exclude(colour=""), request.user, "view", "alarm")
+    warnings = access.restrict(
+        EnterpriseWarning.objects.select_related("enterprise", "enterprise__county").exclude(colour=""),
+        request.user,
+        "view",
+        "alarm",
+    )
     by_colour = {row["colour"]: row["n"] for row in warnings.values("colour").annotate(n=Count("pk"))}
     ordered = sorted(warnings, key=lambda w: (-WarningColour.RANK.get(w.colour, 0), w.since))
-    sources = access.restrict(HazardSource.objects.filter(is_major=True).select_related("enterprise"),
-                              request.user, "view", "hazard_source").annotate(
-        points=Count("monitoring_points", distinct=True)).order_by("grade", "enterprise__name")
-    return render(request, "monitoring/overview.html", {
-        "rates": stats.plan_rates(request.user) if access.can(request.user, "view", "monitoring_stats") else None,
-        "counts": stats.open_alarm_counts(request.user),
-        "warnings": ordered[:50],
-        "by_colour": [(value, label, colour, by_colour.get(value, 0)) for value, label, colour in
-                      WarningColour.CHOICES if value],
-        "sources": sources[:200],
-    })
+    sources = (
+        access.restrict(
+            HazardSource.objects.filter(is_major=True).select_related("enterprise"),
+            request.user,
+            "view",
+            "hazard_source",
+        )
+        .annotate(points=Count("monitoring_points", distinct=True))
+        .order_by("grade", "enterprise__name")
+    )
+    return render(
+        request,
+        "monitoring/overview.html",
+        {
+            "rates": stats.plan_rates(request.user) if access.can(request.user, "view", "monitoring_stats") else None,
+            "counts": stats.open_alarm_counts(request.user),
+            "warnings": ordered[:50],
+            "by_colour": [
+                (value, label, colour, by_colour.get(value, 0))
+                for value, label, colour in WarningColour.CHOICES
+                if value
+            ],
+            "sources": sources[:200],
+        },
+    )
 
 
 @login_required
@@ -94,20 +119,29 @@ def enterprise_page(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     sources = []
     for source in HazardSource.objects.filter(enterprise=enterprise).order_by("grade", "code"):
         points = list(MonitoringPoint.objects.filter(hazard_source=source, in_service=True).select_related("state"))
-        sources.append({"source": source, "points": len(points),
-                        "online": sum(stats.online_now(p, now_ms) for p in points),
-                        "alarms": Alarm.objects.filter(hazard_source=source, closed_at__isnull=True).count()})
+        sources.append(
+            {
+                "source": source,
+                "points": len(points),
+                "online": sum(stats.online_now(p, now_ms) for p in points),
+                "alarms": Alarm.objects.filter(hazard_source=source, closed_at__isnull=True).count(),
+            }
+        )
     loose = MonitoringPoint.objects.filter(enterprise=enterprise, hazard_source__isnull=True).count()
-    return render(request, "monitoring/enterprise.html", {
-        "enterprise": enterprise,
-        "warning": warning,
-        "history": WarningChange.objects.filter(enterprise=enterprise)[:20],
-        "sources": sources,
-        "loose_points": loose,
-        "alarms": _alarms(request).filter(enterprise=enterprise, closed_at__isnull=True)[:50],
-        "can_manage": access.can(request.user, "change", "monitoring_point"),
-        "is_own": request.user.enterprise_id == enterprise.pk,
-    })
+    return render(
+        request,
+        "monitoring/enterprise.html",
+        {
+            "enterprise": enterprise,
+            "warning": warning,
+            "history": WarningChange.objects.filter(enterprise=enterprise)[:20],
+            "sources": sources,
+            "loose_points": loose,
+            "alarms": _alarms(request).filter(enterprise=enterprise, closed_at__isnull=True)[:50],
+            "can_manage": access.can(request.user, "change", "monitoring_point"),
+            "is_own": request.user.enterprise_id == enterprise.pk,
+        },
+    )
 
 
 # --- the monitoring wall ---------------------------------------------------------------------------------------------
@@ -128,22 +162,29 @@ def _tiles(request: HttpRequest, source: Any) -> list[dict[str, Any]]:
         values = sparkline(point.pk, now_ms) if not point.discrete else []
         lo, hi = point.range_min, point.range_max
         display = None if point.discrete or not hasattr(point, "state") else point.state.last_value
-        tiles.append({
-            "point": point,
-            "status": status,
-            "value": display,
-            "discrete_ok": point.discrete and hasattr(point, "state") and point.state.last_value is not None
-            and abs(point.state.last_value - (point.normal_value or 0)) < 1e-9,
-            "alarm": worst,
-            "alarms": alarms,
-            "awaiting": [a for a in alarms if not a.active],  # cleared, still waiting for the handling feedback
-            "colour": Severity.colour(worst.severity) if worst else ("grey" if status != "online" else "green"),
-            "spark": mark_safe(sparkline_svg(values, lo, hi, [point.ll, point.l, point.h, point.hh])),  # noqa: S308
-            "last_at": point.state.last_at if hasattr(point, "state") else None,
-            "position": None if display is None or hi == lo else max(0, min(100, (display - lo) / (hi - lo) * 100)),
-            "marks": [(name, max(0, min(100, (v - lo) / (hi - lo) * 100))) for name, v in point.thresholds.items()
-                      if v is not None and hi != lo],
-        })
+        tiles.append(
+            {
+                "point": point,
+                "status": status,
+                "value": display,
+                "discrete_ok": point.discrete
+                and hasattr(point, "state")
+                and point.state.last_value is not None
+                and abs(point.state.last_value - (point.normal_value or 0)) < 1e-9,
+                "alarm": worst,
+                "alarms": alarms,
+                "awaiting": [a for a in alarms if not a.active],  # cleared, still waiting for the handling feedback
+                "colour": Severity.colour(worst.severity) if worst else ("grey" if status != "online" else "green"),
+                "spark": mark_safe(sparkline_svg(values, lo, hi, [point.ll, point.l, point.h, point.hh])),  # noqa: S308
+                "last_at": point.state.last_at if hasattr(point, "state") else None,
+                "position": None if display is None or hi == lo else max(0, min(100, (display - lo) / (hi - lo) * 100)),
+                "marks": [
+                    (name, max(0, min(100, (v - lo) / (hi - lo) * 100)))
+                    for name, v in point.thresholds.items()
+                    if v is not None and hi != lo
+                ],
+            }
+        )
     return tiles
 
 
@@ -151,8 +192,9 @@ def _tiles(request: HttpRequest, source: Any) -> list[dict[str, Any]]:
 def wall(request: HttpRequest, source_id: int) -> HttpResponse:
     from ansheng.hazards.models import HazardSource
 
-    source = access.get_for(request.user, HazardSource.objects.select_related("enterprise"), source_id, "view",
-                            "hazard_source")
+    source = access.get_for(
+        request.user, HazardSource.objects.select_related("enterprise"), source_id, "view", "hazard_source"
+    )
     context = {"source": source, "tiles": _tiles(request, source), "now": timezone.now()}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "monitoring/partials/tiles.html", context)
@@ -174,9 +216,13 @@ def point_list(request: HttpRequest) -> HttpResponse:
     now_ms = _now_ms()
     for point in page:
         point.status = stats.point_status(point, now_ms)
-    context = {"filters": filters, "page": page, "querystring": query.urlencode(),
-               "can_create": access.can(request.user, "change", "monitoring_point")
-               and access.scope_for(request.user).kind == access.ENTERPRISE}
+    context = {
+        "filters": filters,
+        "page": page,
+        "querystring": query.urlencode(),
+        "can_create": access.can(request.user, "change", "monitoring_point")
+        and access.scope_for(request.user).kind == access.ENTERPRISE,
+    }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "monitoring/partials/point_table.html", context)
     return render(request, "monitoring/points.html", context)
@@ -185,13 +231,17 @@ def point_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def point_detail(request: HttpRequest, point_id: int) -> HttpResponse:
     point = access.get_for(request.user, _points(request), point_id)
-    return render(request, "monitoring/point.html", {
-        "point": point,
-        "status": stats.point_status(point, _now_ms()),
-        "no_data_after": stats.no_data_after(point),
-        "alarms": _alarms(request).filter(point=point).order_by("-activated_at")[:20],
-        "can_change": access.can(request.user, "change", "monitoring_point"),
-    })
+    return render(
+        request,
+        "monitoring/point.html",
+        {
+            "point": point,
+            "status": stats.point_status(point, _now_ms()),
+            "no_data_after": stats.no_data_after(point),
+            "alarms": _alarms(request).filter(point=point).order_by("-activated_at")[:20],
+            "can_change": access.can(request.user, "change", "monitoring_point"),
+        },
+    )
 
 
 @login_required
@@ -201,19 +251,25 @@ def point_create(request: HttpRequest) -> HttpResponse:
     if not enterprise_id:
         raise Http404
     enterprise = access.get_for(request.user, Enterprise, enterprise_id)
-    form = PointForm(request.POST or None, enterprise_id=enterprise.pk,
-                     initial={"hazard_source": request.GET.get("source")})
+    form = PointForm(
+        request.POST or None, enterprise_id=enterprise.pk, initial={"hazard_source": request.GET.get("source")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            point = services.do_create_point(acting_user=request.user, enterprise_id=enterprise.pk,
-                                             data=form.service_data())
+            point = services.do_create_point(
+                acting_user=request.user, enterprise_id=enterprise.pk, data=form.service_data()
+            )
         except AnshengError as exc:
-            form_errors(form, exc)
+            put_on_form(form, exc)
         else:
             messages.success(request, _("已登记测点 %(code)s") % {"code": point.code})
             return redirect("monitoring:point", point_id=point.pk)
-    return render(request, "monitoring/point_form.html", {"form": form, "enterprise": enterprise, "creating": True},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "monitoring/point_form.html",
+        {"form": form, "enterprise": enterprise, "creating": True},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -222,15 +278,23 @@ def point_edit(request: HttpRequest, point_id: int) -> HttpResponse:
     form = PointForm(request.POST or None, instance=point, enterprise_id=point.enterprise_id)
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_update_point(acting_user=request.user, point_id=point.pk, changes=form.service_data(),
-                                     reason=request.POST.get("reason", ""))
+            services.do_update_point(
+                acting_user=request.user,
+                point_id=point.pk,
+                changes=form.service_data(),
+                reason=request.POST.get("reason", ""),
+            )
         except AnshengError as exc:
-            form_errors(form, exc)
+            put_on_form(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("monitoring:point", point_id=point.pk)
-    return render(request, "monitoring/point_form.html", {"form": form, "point": point, "creating": False},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "monitoring/point_form.html",
+        {"form": form, "point": point, "creating": False},
+        status=422 if form.errors else 200,
+    )
 
 
 # --- the alarm board -------------------------------------------------------------------------------------------------
@@ -272,17 +336,21 @@ def alarm_board(request: HttpRequest) -> HttpResponse:
 def alarm_detail(request: HttpRequest, alarm_id: int) -> HttpResponse:
     alarm = access.get_for(request.user, _alarms(request), alarm_id)
     user = request.user
-    return render(request, "monitoring/alarm.html", {
-        "alarm": alarm,
-        "transitions": alarm.transitions.select_related("actor"),
-        "can_ack": access.can(user, "acknowledge", "alarm") and alarm.is_open and not alarm.acknowledged,
-        "can_shelve": access.can(user, "shelve", "alarm") and alarm.is_open,
-        "can_close": access.can(user, "close", "alarm") and alarm.is_open,
-        "shelve_form": ShelveForm(),
-        "close_form": CloseForm(),
-        "ack_form": AckForm(),
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "monitoring/alarm.html",
+        {
+            "alarm": alarm,
+            "transitions": alarm.transitions.select_related("actor"),
+            "can_ack": access.can(user, "acknowledge", "alarm") and alarm.is_open and not alarm.acknowledged,
+            "can_shelve": access.can(user, "shelve", "alarm") and alarm.is_open,
+            "can_close": access.can(user, "close", "alarm") and alarm.is_open,
+            "shelve_form": ShelveForm(),
+            "close_form": CloseForm(),
+            "ack_form": AckForm(),
+            "now": timezone.now(),
+        },
+    )
 
 
 def _after_action(request: HttpRequest, alarm_id: int) -> HttpResponse:
@@ -306,8 +374,7 @@ def _board_error(request: HttpRequest, exc: AnshengError, alarm_id: int) -> Http
 @require_POST
 def alarm_acknowledge(request: HttpRequest, alarm_id: int) -> HttpResponse:
     try:
-        services.do_acknowledge_alarm(acting_user=request.user, alarm_id=alarm_id,
-                                      note=request.POST.get("note", ""))
+        services.do_acknowledge_alarm(acting_user=request.user, alarm_id=alarm_id, note=request.POST.get("note", ""))
     except AnshengError as exc:
         return _board_error(request, exc, alarm_id)
     messages.success(request, _("报警已确认"))
@@ -323,8 +390,9 @@ def alarm_shelve(request: HttpRequest, alarm_id: int) -> HttpResponse:
             from ansheng.core.errors import ValidationFailed
 
             raise ValidationFailed(_("请选择搁置时长并填写原因"), code="required", field="reason")
-        services.do_shelve_alarm(acting_user=request.user, alarm_id=alarm_id, until=form.until(),
-                                 reason=form.cleaned_data["reason"])
+        services.do_shelve_alarm(
+            acting_user=request.user, alarm_id=alarm_id, until=form.until(), reason=form.cleaned_data["reason"]
+        )
     except AnshengError as exc:
         return _board_error(request, exc, alarm_id)
     messages.success(request, _("报警已搁置"))
@@ -348,8 +416,13 @@ def alarm_close(request: HttpRequest, alarm_id: int) -> HttpResponse:
     form = CloseForm(request.POST)
     form.is_valid()
     try:
-        services.do_close_alarm(acting_user=request.user, alarm_id=alarm_id, cause=form.cleaned_data.get("cause", ""),
-                                measures=form.cleaned_data.get("measures", ""), note=form.cleaned_data.get("note", ""))
+        services.do_close_alarm(
+            acting_user=request.user,
+            alarm_id=alarm_id,
+            cause=form.cleaned_data.get("cause", ""),
+            measures=form.cleaned_data.get("measures", ""),
+            note=form.cleaned_data.get("note", ""),
+        )
     except AnshengError as exc:
         return _board_error(request, exc, alarm_id)
     messages.success(request, _("处置反馈已提交，报警已关闭"))
@@ -365,18 +438,31 @@ def statistics(request: HttpRequest) -> HttpResponse:
     days = request.GET.get("days", "30")
     days_n = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 30
     county = request.GET.get("county") or None
-    if county and not access.scope_for(request.user).covers_region(county) and access.scope_for(
-            request.user).kind != access.ENTERPRISE:
+    if (
+        county
+        and not access.scope_for(request.user).covers_region(county)
+        and access.scope_for(request.user).kind != access.ENTERPRISE
+    ):
         county = None
     data = stats.alarm_stats(request.user, county, None, days_n)
-    return render(request, "monitoring/stats.html", {
-        "stats": data, "days": days_n, "rates": stats.plan_rates(request.user, county),
-        "chart": {"dates": [d["date"] for d in data["per_day"]],
-                  "series": [{"code": value, "label": str(label), "colour": colour,
-                              "data": [d[value] for d in data["per_day"]]} for value, label, colour in
-                             Severity.CHOICES]},
-        "regions": access.visible_regions(request.user), "county": county,
-    })
+    return render(
+        request,
+        "monitoring/stats.html",
+        {
+            "stats": data,
+            "days": days_n,
+            "rates": stats.plan_rates(request.user, county),
+            "chart": {
+                "dates": [d["date"] for d in data["per_day"]],
+                "series": [
+                    {"code": value, "label": str(label), "colour": colour, "data": [d[value] for d in data["per_day"]]}
+                    for value, label, colour in Severity.CHOICES
+                ],
+            },
+            "regions": access.visible_regions(request.user),
+            "county": county,
+        },
+    )
 
 
 @login_required
@@ -388,10 +474,17 @@ def online(request: HttpRequest) -> HttpResponse:
         enterprise_id = request.user.enterprise_id
     county = request.GET.get("county") or None
     report = stats.online_report(request.user, county, enterprise_id)
-    return render(request, "monitoring/online.html", {
-        "report": report, "rates": stats.plan_rates(request.user, county), "enterprise_id": enterprise_id,
-        "regions": access.visible_regions(request.user), "county": county,
-    })
+    return render(
+        request,
+        "monitoring/online.html",
+        {
+            "report": report,
+            "rates": stats.plan_rates(request.user, county),
+            "enterprise_id": enterprise_id,
+            "regions": access.visible_regions(request.user),
+            "county": county,
+        },
+    )
 
 
 @login_required
@@ -403,14 +496,28 @@ def rejections(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(code=code)
     since = timezone.now() - dt.timedelta(days=7)
     by_code = rows.filter(received_at__gte=since).values("code").annotate(n=Count("pk")).order_by("-n")
-    by_enterprise = (rows.filter(received_at__gte=since).values("enterprise__name", "region_code")
-                     .annotate(n=Count("pk")).order_by("-n")[:20]) if access.scope_for(
-        request.user).is_government else []
+    by_enterprise = (
+        (
+            rows.filter(received_at__gte=since)
+            .values("enterprise__name", "region_code")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:20]
+        )
+        if access.scope_for(request.user).is_government
+        else []
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "monitoring/rejections.html", {
-        "page": page, "by_code": by_code, "by_enterprise": by_enterprise, "code": code,
-        "querystring": f"code={code}" if code else "",
-    })
+    return render(
+        request,
+        "monitoring/rejections.html",
+        {
+            "page": page,
+            "by_code": by_code,
+            "by_enterprise": by_enterprise,
+            "code": code,
+            "querystring": f"code={code}" if code else "",
+        },
+    )
 
 
 # --- gateways and maintenance ----------------------------------------------------------------------------------------
@@ -425,29 +532,38 @@ def gateways(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "create")
         try:
             if action == "revoke":
-                services.do_revoke_gateway_token(acting_user=request.user,
-                                                 token_id=int(request.POST.get("token", "0") or 0))
+                services.do_revoke_gateway_token(
+                    acting_user=request.user, token_id=int(request.POST.get("token", "0") or 0)
+                )
                 messages.success(request, _("网关令牌已吊销"))
                 return redirect("monitoring:gateways")
             if form.is_valid():
                 expires = form.cleaned_data["expires_at"]
                 _token, new_token = services.do_create_gateway_token(
-                    acting_user=request.user, name=form.cleaned_data["name"],
+                    acting_user=request.user,
+                    name=form.cleaned_data["name"],
                     enterprise_id=request.user.enterprise_id or int(request.POST.get("enterprise", "0") or 0) or None,
-                    expires_at=expires)
+                    expires_at=expires,
+                )
                 messages.success(request, _("网关令牌已创建，请立即复制保存：它只显示这一次。"))
                 form = GatewayForm()
         except AnshengError as exc:
-            form_errors(form, exc)
+            put_on_form(form, exc)
     enterprise = Enterprise.objects.filter(pk=request.user.enterprise_id).select_related("county").first()
     from ansheng.monitoring.mqtt import topic_for
 
-    return render(request, "monitoring/gateways.html", {
-        "tokens": services.gateway_tokens(request.user), "form": form, "new_token": new_token,
-        "enterprise": enterprise,
-        "topic": topic_for(enterprise.county_id, enterprise.credit_code) if enterprise else None,
-        "points": MonitoringPoint.objects.filter(enterprise=enterprise, in_service=True)[:5] if enterprise else [],
-    })
+    return render(
+        request,
+        "monitoring/gateways.html",
+        {
+            "tokens": services.gateway_tokens(request.user),
+            "form": form,
+            "new_token": new_token,
+            "enterprise": enterprise,
+            "topic": topic_for(enterprise.county_id, enterprise.credit_code) if enterprise else None,
+            "points": MonitoringPoint.objects.filter(enterprise=enterprise, in_service=True)[:5] if enterprise else [],
+        },
+    )
 
 
 @login_required
@@ -459,22 +575,36 @@ def maintenance(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "create")
         try:
             if action == "cancel":
-                services.do_cancel_maintenance_window(acting_user=request.user,
-                                                      window_id=int(request.POST.get("window", "0") or 0))
+                services.do_cancel_maintenance_window(
+                    acting_user=request.user, window_id=int(request.POST.get("window", "0") or 0)
+                )
                 messages.success(request, _("维护窗口已结束"))
                 return redirect("monitoring:maintenance")
             if form.is_valid():
-                services.do_create_maintenance_window(acting_user=request.user,
-                                                      enterprise_id=request.user.enterprise_id, **form.cleaned_data)
+                services.do_create_maintenance_window(
+                    acting_user=request.user, enterprise_id=request.user.enterprise_id, **form.cleaned_data
+                )
                 messages.success(request, _("维护窗口已登记：期间产生的报警只记录、不通知、不升级"))
                 return redirect("monitoring:maintenance")
         except AnshengError as exc:
-            form_errors(form, exc)
-    windows = access.restrict(MaintenanceWindow.objects.select_related("enterprise", "hazard_source", "point"),
-                              request.user, "view", "monitoring_point")
-    return render(request, "monitoring/maintenance.html", {
-        "form": form, "windows": windows[:100], "now": timezone.now(), "can_manage": can_manage,
-    }, status=422 if form is not None and form.errors else 200)
+            put_on_form(form, exc)
+    windows = access.restrict(
+        MaintenanceWindow.objects.select_related("enterprise", "hazard_source", "point"),
+        request.user,
+        "view",
+        "monitoring_point",
+    )
+    return render(
+        request,
+        "monitoring/maintenance.html",
+        {
+            "form": form,
+            "windows": windows[:100],
+            "now": timezone.now(),
+            "can_manage": can_manage,
+        },
+        status=422 if form is not None and form.errors else 200,
+    )
 
 
 # --- home ------------------------------------------------------------------------------------------------------------
@@ -486,8 +616,12 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     scope = access.scope_for(user)
     counts = stats.open_alarm_counts(user)
-    panel: dict[str, Any] = {"order": 5, "template": "monitoring/partials/home_panel.html", "counts": counts,
-                             "severities": Severity.CHOICES}
+    panel: dict[str, Any] = {
+        "order": 5,
+        "template": "monitoring/partials/home_panel.html",
+        "counts": counts,
+        "severities": Severity.CHOICES,
+    }
     if scope.kind == access.ENTERPRISE:
         if not MonitoringPoint.objects.filter(enterprise_id=user.enterprise_id).exists() and not counts["open"]:
             return None
@@ -497,9 +631,9 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
     else:
         warnings = access.restrict(EnterpriseWarning.objects.exclude(colour=""), user, "view", "alarm")
         by_colour = {row["colour"]: row["n"] for row in warnings.values("colour").annotate(n=Count("pk"))}
-        panel["warnings"] = [(value, label, colour, by_colour.get(value, 0)) for value, label, colour in
-                             WarningColour.CHOICES if value]
+        panel["warnings"] = [
+            (value, label, colour, by_colour.get(value, 0)) for value, label, colour in WarningColour.CHOICES if value
+        ]
         if access.can(user, "view", "monitoring_stats"):
             panel["rates"] = stats.plan_rates(user)
     return panel
-

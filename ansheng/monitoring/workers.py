@@ -44,13 +44,30 @@ def _mqtt(stop: threading.Event) -> None:
     run(stop)
 
 
-SWEEP = Worker("monitoring-sweep", _sweep, interval=5.0,
-               description="alarm sweep: no data, on-delays, communications lost, shelving, early warnings")
-NOTIFY = Worker("monitoring-notify", _notify, interval=2.0,
-                description="alarm notices, reminders and escalation (enterprise → county → city)")
-ROLLUP = Worker("monitoring-rollup", _rollup, interval=30.0,
-                description="1-minute / 1-hour aggregates and retention of readings")
-MQTT = Worker("mqtt-ingest", lambda: 0, run=_mqtt,
-              description="MQTT ingest (ANSHENG_MQTT_INGEST_COUNTIES splits the topics between workers)")
-SIMULATOR = Worker("monitoring-simulator", _simulate, interval=1.0,
-                   description="demo sensor simulator (only when ANSHENG_MONITORING_SIMULATE is on)")
+SWEEP = Worker(
+    "monitoring-sweep",
+    _sweep,
+    interval=5.0,
+    description="alarm sweep: no data, on-delays, communications lost, shelving, early warnings",
+)
+NOTIFY = Worker(
+    "monitoring-notify",
+    _notify,
+    interval=2.0,
+    description="alarm notices, reminders and escalation (enterprise → county → city)",
+)
+ROLLUP = Worker(
+    "monitoring-rollup", _rollup, interval=30.0, description="1-minute / 1-hour aggregates and retention of readings"
+)
+MQTT = Worker(
+    "mqtt-ingest",
+    lambda: 0,
+    run=_mqtt,
+    description="MQTT ingest (ANSHENG_MQTT_INGEST_COUNTIES splits the topics between workers)",
+)
+SIMULATOR = Worker(
+    "monitoring-simulator",
+    _simulate,
+    interval=1.0,
+    description="demo sensor simulator (only when ANSHENG_MONITORING_SIMULATE is on)",
+)

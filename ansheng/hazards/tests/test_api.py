@@ -17,11 +17,15 @@ def post(client, url, body):
 @pytest.fixture
 def source(world, client_for):
     admin = client_for(world.users["ent_admin"])
-    created = post(admin, "/api/v1/hazard-sources", {"code": "HS-01", "name": "液氯储罐区", "unit_kind": "storage",
-                                                      "people_within_500m": 120})
+    created = post(
+        admin,
+        "/api/v1/hazard-sources",
+        {"code": "HS-01", "name": "液氯储罐区", "unit_kind": "storage", "people_within_500m": 120},
+    )
     assert created.status_code == 201, created.json()
-    body = post(admin, f"/api/v1/hazard-sources/{created.json()['id']}/substances",
-                {"query": "液氯", "max_quantity_t": "90"})
+    body = post(
+        admin, f"/api/v1/hazard-sources/{created.json()['id']}/substances", {"query": "液氯", "max_quantity_t": "90"}
+    )
     assert body.status_code == 201, body.json()
     return body.json()
 
@@ -30,7 +34,11 @@ def test_the_enterprise_registers_a_unit_and_sees_its_grading(source):
     assert (source["grade"], source["is_major"], source["s"], source["r"]) == (1, True, "18.0000", "144.0000")
     substance = source["substances"][0]
     assert (substance["name"], substance["ratio"], substance["weighted"], substance["beta"]) == (
-        "氯", "18.0000", "72.0000", "4.00")
+        "氯",
+        "18.0000",
+        "72.0000",
+        "4.00",
+    )
     assert any("包保责任人" in p for p in source["submission_problems"])
 
 
@@ -52,8 +60,11 @@ def test_changes_are_the_enterprises_and_refused_to_others(source, client_for, w
     assert client_for(world.users["county_b"]).patch(url, json.dumps(body), "application/json").status_code == 403
     assert client_for(world.users["ent_staff"]).patch(url, json.dumps(body), "application/json").status_code == 403
     assert client_for(world.users["county_a"]).patch(url, json.dumps(body), "application/json").status_code == 404
-    changed = client_for(world.users["ent_admin"]).patch(url, json.dumps({"people_within_500m": 0}),
-                                                         "application/json").json()
+    changed = (
+        client_for(world.users["ent_admin"])
+        .patch(url, json.dumps({"people_within_500m": 0}), "application/json")
+        .json()
+    )
     assert (changed["alpha"], changed["r"], changed["grade"]) == ("0.50", "36.0000", 3)
     bad = post(client_for(world.users["ent_admin"]), f"{url}/substances", {"query": "unobtainium", "max_quantity_t": 1})
     assert (bad.status_code, bad.json()["code"], bad.json()["field"]) == (422, "unknown_substance", "query")
@@ -65,11 +76,20 @@ def test_persons_checks_evaluations_and_registration_through_the_api(source, cli
     for duty in ("principal", "technical", "operating"):
         response = admin.put(f"{url}/persons/{duty}", json.dumps({"name": f"{duty}-人"}), "application/json")
         assert response.status_code == 200 and response.json()["due_state"] in {"ok", "due_soon"}
-    check = post(client_for(world.users["ent_staff"]), f"{url}/checks", {
-        "duty": "operating", "checked_on": timezone.localdate().isoformat(), "result": "normal"})
+    check = post(
+        client_for(world.users["ent_staff"]),
+        f"{url}/checks",
+        {"duty": "operating", "checked_on": timezone.localdate().isoformat(), "result": "normal"},
+    )
     assert check.status_code == 201
-    assert post(admin, f"{url}/evaluations", {"report_no": "R-1", "agency": "评价所",
-                                              "evaluated_on": timezone.localdate().isoformat()}).status_code == 201
+    assert (
+        post(
+            admin,
+            f"{url}/evaluations",
+            {"report_no": "R-1", "agency": "评价所", "evaluated_on": timezone.localdate().isoformat()},
+        ).status_code
+        == 201
+    )
     submitted = post(admin, f"{url}/registration/submit", {})
     assert submitted.json()["registration_status"] == "submitted"
     again = post(admin, f"{url}/registration/submit", {})
@@ -94,12 +114,16 @@ def test_hazard_pages(source, client_for, world):
     assert bad.status_code == 422 and "该单元已登记" in bad.content.decode()
     person = admin.post(f"/hazards/{source['id']}/persons/principal/", {"name": "王总", "cycle_days": ""})
     assert person.status_code == 302
-    check = client_for(world.users["ent_staff"]).post(f"/hazards/{source['id']}/checks/principal/new/", {
-        "checked_on": timezone.localdate().isoformat(), "result": "issues", "findings": ""})
+    check = client_for(world.users["ent_staff"]).post(
+        f"/hazards/{source['id']}/checks/principal/new/",
+        {"checked_on": timezone.localdate().isoformat(), "result": "issues", "findings": ""},
+    )
     assert check.status_code == 422 and "发现问题时请填写检查情况" in check.content.decode()
     assert client_for(world.users["county_b"]).get(f"/hazards/{source['id']}/edit/").status_code == 403
-    created = admin.post("/hazards/new/", {"code": "HS-02", "name": "甲醇罐区", "unit_kind": "storage",
-                                           "status": "in_use", "people_within_500m": "10"})
+    created = admin.post(
+        "/hazards/new/",
+        {"code": "HS-02", "name": "甲醇罐区", "unit_kind": "storage", "status": "in_use", "people_within_500m": "10"},
+    )
     assert created.status_code == 302
     refused = admin.post(f"/hazards/{source['id']}/registration/submit/", follow=True)
     assert "缺少包保责任人" in refused.content.decode() or "提交备案" in refused.content.decode()

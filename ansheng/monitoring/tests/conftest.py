@@ -22,8 +22,14 @@ class Plant:
     sis: Any  # SIS status: 0 normal
     other_point: Any  # a point of another enterprise (the mine)
 
-    def ingest(self, readings: list[tuple[Any, str, float]] | list[dict[str, Any]], *, now: dt.datetime | None = None,
-               enterprise: Any = None, channel: str = "http") -> Any:
+    def ingest(
+        self,
+        readings: list[tuple[Any, str, float]] | list[dict[str, Any]],
+        *,
+        now: dt.datetime | None = None,
+        enterprise: Any = None,
+        channel: str = "http",
+    ) -> Any:
         from ansheng.monitoring.ingest import Submission
         from ansheng.monitoring.services import do_ingest_readings
 
@@ -54,23 +60,74 @@ def make_plant(world: Any) -> Plant:
 
     admin = world.users["city_admin"]
     chem = world.enterprises["chem_b"]
-    source = do_create_source(acting_user=admin, enterprise_id=chem.pk,
-                              data={"code": "HS-01", "name": "液氯储罐区", "unit_kind": "storage",
-                                    "people_within_500m": 120})
+    source = do_create_source(
+        acting_user=admin,
+        enterprise_id=chem.pk,
+        data={"code": "HS-01", "name": "液氯储罐区", "unit_kind": "storage", "people_within_500m": 120},
+    )
     do_add_substance(acting_user=admin, source_id=source.pk, query="液氯", max_quantity_t=90)
-    level = do_create_point(acting_user=admin, enterprise_id=chem.pk, data={
-        "hazard_source": source.pk, "code": "V101-LT", "name": "1#液氯储罐液位", "kind": "level", "unit": "m",
-        "range_min": 0, "range_max": 10, "l": 1, "h": 8, "hh": 9, "deadband": 0.2, "interval_s": 10})
-    gas = do_create_point(acting_user=admin, enterprise_id=chem.pk, data={
-        "hazard_source": source.pk, "code": "GT-CL-01", "name": "罐区氯气检测器", "kind": "gas_toxic",
-        "unit": "mg/m³", "substance": "氯", "range_min": 0, "range_max": 20, "h": 1, "hh": 2, "interval_s": 10})
-    sis = do_create_point(acting_user=admin, enterprise_id=chem.pk, data={
-        "hazard_source": source.pk, "code": "SIS-01", "name": "罐区紧急切断系统", "kind": "sis",
-        "interval_s": 10, "severity_1": "critical"})
+    level = do_create_point(
+        acting_user=admin,
+        enterprise_id=chem.pk,
+        data={
+            "hazard_source": source.pk,
+            "code": "V101-LT",
+            "name": "1#液氯储罐液位",
+            "kind": "level",
+            "unit": "m",
+            "range_min": 0,
+            "range_max": 10,
+            "l": 1,
+            "h": 8,
+            "hh": 9,
+            "deadband": 0.2,
+            "interval_s": 10,
+        },
+    )
+    gas = do_create_point(
+        acting_user=admin,
+        enterprise_id=chem.pk,
+        data={
+            "hazard_source": source.pk,
+            "code": "GT-CL-01",
+            "name": "罐区氯气检测器",
+            "kind": "gas_toxic",
+            "unit": "mg/m³",
+            "substance": "氯",
+            "range_min": 0,
+            "range_max": 20,
+            "h": 1,
+            "hh": 2,
+            "interval_s": 10,
+        },
+    )
+    sis = do_create_point(
+        acting_user=admin,
+        enterprise_id=chem.pk,
+        data={
+            "hazard_source": source.pk,
+            "code": "SIS-01",
+            "name": "罐区紧急切断系统",
+            "kind": "sis",
+            "interval_s": 10,
+            "severity_1": "critical",
+        },
+    )
     mine = world.enterprises["mine_a"]
-    other = do_create_point(acting_user=admin, enterprise_id=mine.pk, data={
-        "code": "V101-LT-M", "name": "尾矿库水位", "kind": "level", "unit": "m", "range_min": 0, "range_max": 30,
-        "h": 20, "hh": 25})
+    other = do_create_point(
+        acting_user=admin,
+        enterprise_id=mine.pk,
+        data={
+            "code": "V101-LT-M",
+            "name": "尾矿库水位",
+            "kind": "level",
+            "unit": "m",
+            "range_min": 0,
+            "range_max": 30,
+            "h": 20,
+            "hh": 25,
+        },
+    )
     return Plant(world, chem, source, level, gas, sis, other)
 
 

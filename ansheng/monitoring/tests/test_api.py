@@ -60,35 +60,76 @@ def test_one_point_outside_the_jurisdiction_is_404(plant, client_for, world):
 
 def test_the_enterprise_registers_and_edits_its_points(plant, client_for, world):
     admin = client_for(world.users["ent_admin"])
-    created = post_json(admin, "/api/v1/monitoring/points", {
-        "code": "P-101", "name": "1#罐压力", "kind": "pressure", "unit": "MPa", "range_min": 0, "range_max": 2.5,
-        "h": 1.6, "hh": 1.8, "hazard_source": plant.source.pk})
+    created = post_json(
+        admin,
+        "/api/v1/monitoring/points",
+        {
+            "code": "P-101",
+            "name": "1#罐压力",
+            "kind": "pressure",
+            "unit": "MPa",
+            "range_min": 0,
+            "range_max": 2.5,
+            "h": 1.6,
+            "hh": 1.8,
+            "hazard_source": plant.source.pk,
+        },
+    )
     assert created.status_code == 201, created.json()
     point_id = created.json()["id"]
-    changed = admin.patch(f"/api/v1/monitoring/points/{point_id}", data=json.dumps({"on_delay_s": 15}),
-                          content_type="application/json")
+    changed = admin.patch(
+        f"/api/v1/monitoring/points/{point_id}", data=json.dumps({"on_delay_s": 15}), content_type="application/json"
+    )
     assert changed.json()["on_delay_s"] == 15
-    bad = post_json(admin, "/api/v1/monitoring/points", {
-        "code": "P-102", "name": "x", "kind": "pressure", "unit": "MPa", "range_min": 0, "range_max": 2.5,
-        "h": 1.8, "hh": 1.6})
+    bad = post_json(
+        admin,
+        "/api/v1/monitoring/points",
+        {
+            "code": "P-102",
+            "name": "x",
+            "kind": "pressure",
+            "unit": "MPa",
+            "range_min": 0,
+            "range_max": 2.5,
+            "h": 1.8,
+            "hh": 1.6,
+        },
+    )
     assert (bad.status_code, bad.json()["code"], bad.json()["field"]) == (422, "thresholds_out_of_order", "hh")
-    staff = post_json(client_for(world.users["ent_staff"]), "/api/v1/monitoring/points", {
-        "code": "P-103", "name": "x", "kind": "pressure", "range_min": 0, "range_max": 1})
+    staff = post_json(
+        client_for(world.users["ent_staff"]),
+        "/api/v1/monitoring/points",
+        {"code": "P-103", "name": "x", "kind": "pressure", "range_min": 0, "range_max": 1},
+    )
     assert staff.status_code == 403
-    county = post_json(client_for(world.users["county_b"]), "/api/v1/monitoring/points", {
-        "code": "P-104", "name": "x", "kind": "pressure", "range_min": 0, "range_max": 1})
+    county = post_json(
+        client_for(world.users["county_b"]),
+        "/api/v1/monitoring/points",
+        {"code": "P-104", "name": "x", "kind": "pressure", "range_min": 0, "range_max": 1},
+    )
     assert county.status_code == 403
 
 
 def test_series_returns_raw_readings_with_thresholds(plant, client_for, world, gateway):
-    post_json(Client(), "/api/v1/readings", {"readings": [
-        {"point": "V101-LT", "ts": now_iso(20), "value": 5.0}, {"point": "V101-LT", "ts": now_iso(10), "value": 5.5}]},
-        gateway)
+    post_json(
+        Client(),
+        "/api/v1/readings",
+        {
+            "readings": [
+                {"point": "V101-LT", "ts": now_iso(20), "value": 5.0},
+                {"point": "V101-LT", "ts": now_iso(10), "value": 5.5},
+            ]
+        },
+        gateway,
+    )
     body = client_for(world.users["county_b"]).get(f"/api/v1/monitoring/points/{plant.level.pk}/series").json()
     assert body["resolution"] == "raw" and [row[1] for row in body["data"]] == [5.0, 5.5]
     assert body["thresholds"]["hh"] == 9.0
-    bad = client_for(world.users["county_b"]).get(
-        f"/api/v1/monitoring/points/{plant.level.pk}/series?resolution=5s").json()
+    bad = (
+        client_for(world.users["county_b"])
+        .get(f"/api/v1/monitoring/points/{plant.level.pk}/series?resolution=5s")
+        .json()
+    )
     assert bad["code"] == "invalid_choice"
 
 
@@ -96,15 +137,27 @@ def test_series_returns_raw_readings_with_thresholds(plant, client_for, world, g
 
 
 def test_a_gateway_token_posts_readings_for_its_enterprise(plant, gateway):
-    response = post_json(Client(), "/api/v1/readings", {"readings": [
-        {"point": "V101-LT", "ts": now_iso(5), "value": 5.0},
-        {"point": "GT-CL-01", "ts": now_iso(5), "value": "high"},
-        {"point": "V101-LT-M", "ts": now_iso(5), "value": 3.0},
-    ]}, gateway)
+    response = post_json(
+        Client(),
+        "/api/v1/readings",
+        {
+            "readings": [
+                {"point": "V101-LT", "ts": now_iso(5), "value": 5.0},
+                {"point": "GT-CL-01", "ts": now_iso(5), "value": "high"},
+                {"point": "V101-LT-M", "ts": now_iso(5), "value": 3.0},
+            ]
+        },
+        gateway,
+    )
     assert response.status_code == 200
-    assert response.json() == {"accepted": 1, "duplicates": 0, "rejected": [
-        {"index": 1, "code": "not_a_number", "message": "数值应为数字"},
-        {"index": 2, "code": "foreign_point", "message": "测点属于其他企业"}]}
+    assert response.json() == {
+        "accepted": 1,
+        "duplicates": 0,
+        "rejected": [
+            {"index": 1, "code": "not_a_number", "message": "数值应为数字"},
+            {"index": 2, "code": "foreign_point", "message": "测点属于其他企业"},
+        ],
+    }
     assert Reading.objects.count() == 1
     assert Rejection.objects.filter(source="token:DCS 网关").count() == 2
 
@@ -169,8 +222,9 @@ def test_gateway_tokens_are_the_enterprise_administrators(plant, world, client_f
 
 @pytest.fixture
 def active_alarm(plant, gateway):
-    post_json(Client(), "/api/v1/readings", {"readings": [{"point": "V101-LT", "ts": now_iso(30), "value": 9.4}]},
-              gateway)
+    post_json(
+        Client(), "/api/v1/readings", {"readings": [{"point": "V101-LT", "ts": now_iso(30), "value": 9.4}]}, gateway
+    )
     return Alarm.objects.get()
 
 
@@ -179,8 +233,13 @@ def test_active_alarms_list_with_the_documented_fields(active_alarm, client_for,
     assert body["count"] == 1
     item = body["items"][0]
     assert {k: item[k] for k in ("id", "point", "type", "severity", "active", "acknowledged")} == {
-        "id": active_alarm.pk, "point": "V101-LT", "type": "high", "severity": "major", "active": True,
-        "acknowledged": False}
+        "id": active_alarm.pk,
+        "point": "V101-LT",
+        "type": "high",
+        "severity": "major",
+        "active": True,
+        "acknowledged": False,
+    }
     assert item["started_at"] and item["level"] == "hh" and item["colour"] == "orange"
     assert client_for(world.users["county_a"]).get("/api/v1/alarms?state=active").json()["count"] == 0
     assert client_for(world.users["county_a"]).get(f"/api/v1/alarms/{active_alarm.pk}").status_code == 404
@@ -204,19 +263,29 @@ def test_acknowledge_shelve_and_close_through_the_api(plant, active_alarm, clien
     assert post_json(admin, f"{url}/unshelve", {}).json()["shelved"] is False
     still = post_json(admin, f"{url}/close", {"cause": "进料过量", "measures": "停止进料"})
     assert (still.status_code, still.json()["code"]) == (409, "still_active")
-    post_json(Client(), "/api/v1/readings", {"readings": [{"point": "V101-LT", "ts": now_iso(0), "value": 5.0}]},
-              gateway)
+    post_json(
+        Client(), "/api/v1/readings", {"readings": [{"point": "V101-LT", "ts": now_iso(0), "value": 5.0}]}, gateway
+    )
     missing = post_json(admin, f"{url}/close", {"cause": "进料过量", "measures": " "})
     assert (missing.status_code, missing.json()["field"]) == (422, "measures")
-    assert post_json(client_for(world.users["county_b"]), f"{url}/close",
-                     {"cause": "a", "measures": "b"}).status_code == 403
-    closed = post_json(client_for(world.users["ent_staff"]), f"{url}/close",
-                       {"cause": "进料过量", "measures": "停止进料，倒罐"})
+    assert (
+        post_json(client_for(world.users["county_b"]), f"{url}/close", {"cause": "a", "measures": "b"}).status_code
+        == 403
+    )
+    closed = post_json(
+        client_for(world.users["ent_staff"]), f"{url}/close", {"cause": "进料过量", "measures": "停止进料，倒罐"}
+    )
     assert closed.status_code == 200
     detail = closed.json()
     assert detail["closed_at"] and detail["cause"] == "进料过量"
     assert [t["kind"] for t in detail["transitions"]] == [
-        "raised", "acknowledged", "shelved", "unshelved", "cleared", "closed"]
+        "raised",
+        "acknowledged",
+        "shelved",
+        "unshelved",
+        "cleared",
+        "closed",
+    ]
 
 
 def test_actions_outside_the_jurisdiction_are_404_and_beside_the_role_403(active_alarm, client_for, world):
@@ -224,8 +293,10 @@ def test_actions_outside_the_jurisdiction_are_404_and_beside_the_role_403(active
     assert post_json(client_for(world.users["county_a"]), f"{url}/acknowledge", {}).status_code == 404
     assert post_json(client_for(world.users["other_ent_admin"]), f"{url}/acknowledge", {}).status_code == 404
     assert post_json(client_for(world.users["expert"]), f"{url}/acknowledge", {}).status_code == 403
-    assert post_json(client_for(world.users["county_b"]), f"{url}/shelve",
-                     {"reason": "x", "minutes": 5}).status_code == 403
+    assert (
+        post_json(client_for(world.users["county_b"]), f"{url}/shelve", {"reason": "x", "minutes": 5}).status_code
+        == 403
+    )
     assert post_json(client_for(world.users["county_b"]), f"{url}/acknowledge", {}).status_code == 200
 
 
@@ -247,22 +318,40 @@ def test_statistics_rates_warnings_and_rejections(active_alarm, client_for, worl
 def test_maintenance_windows_through_the_api(plant, client_for, world):
     admin = client_for(world.users["ent_admin"])
     start = timezone.now()
-    created = post_json(admin, "/api/v1/monitoring/maintenance", {
-        "starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=2)).isoformat(), "reason": "储罐检修",
-        "hazard_source": plant.source.pk})
+    created = post_json(
+        admin,
+        "/api/v1/monitoring/maintenance",
+        {
+            "starts_at": start.isoformat(),
+            "ends_at": (start + dt.timedelta(hours=2)).isoformat(),
+            "reason": "储罐检修",
+            "hazard_source": plant.source.pk,
+        },
+    )
     assert created.status_code == 201
     assert admin.get("/api/v1/monitoring/maintenance").json()["count"] == 1
     assert post_json(admin, f"/api/v1/monitoring/maintenance/{created.json()['id']}/cancel", {}).json()["cancelled_at"]
-    assert post_json(client_for(world.users["county_b"]), "/api/v1/monitoring/maintenance", {
-        "enterprise": plant.enterprise.pk, "starts_at": start.isoformat(),
-        "ends_at": (start + dt.timedelta(hours=2)).isoformat(), "reason": "x"}).status_code == 403
+    assert (
+        post_json(
+            client_for(world.users["county_b"]),
+            "/api/v1/monitoring/maintenance",
+            {
+                "enterprise": plant.enterprise.pk,
+                "starts_at": start.isoformat(),
+                "ends_at": (start + dt.timedelta(hours=2)).isoformat(),
+                "reason": "x",
+            },
+        ).status_code
+        == 403
+    )
 
 
 def test_rejections_are_visible_to_the_enterprise_and_countable_by_the_county(plant, gateway, client_for, world):
     post_json(Client(), "/api/v1/readings", {"readings": [{"point": "NOPE", "ts": now_iso(5), "value": 1}]}, gateway)
     assert client_for(world.users["ent_admin"]).get("/api/v1/monitoring/rejections").json()["count"] == 1
-    assert client_for(world.users["county_b"]).get(
-        "/api/v1/monitoring/rejections?code=unknown_point").json()["count"] == 1
+    assert (
+        client_for(world.users["county_b"]).get("/api/v1/monitoring/rejections?code=unknown_point").json()["count"] == 1
+    )
     assert client_for(world.users["county_a"]).get("/api/v1/monitoring/rejections").json()["count"] == 0
     assert client_for(world.users["other_ent_admin"]).get("/api/v1/monitoring/rejections").json()["count"] == 0
 

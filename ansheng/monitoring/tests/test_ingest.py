@@ -72,14 +72,20 @@ def test_a_retransmission_mixed_with_new_readings_stores_only_the_new_ones(plant
     ],
 )
 def test_each_bad_reading_goes_to_the_rejection_log_with_its_reason(plant, item, code):
-    result, totals = plant.ingest([{"point": "V101-LT", "ts": "2026-05-01T07:59:00+08:00", "value": 5.0}, item],
-                                  now=NOW)
+    result, totals = plant.ingest(
+        [{"point": "V101-LT", "ts": "2026-05-01T07:59:00+08:00", "value": 5.0}, item], now=NOW
+    )
     assert result.accepted == 1
     assert [(r["index"], r["code"]) for r in result.rejected] == [(1, code)]
     assert totals.stored == 1
     row = Rejection.objects.get()
     assert (row.code, row.index, row.enterprise_id, row.region_code, row.channel) == (
-        code, 1, plant.enterprise.pk, "511112", "http")
+        code,
+        1,
+        plant.enterprise.pk,
+        "511112",
+        "http",
+    )
     assert row.message
 
 
@@ -105,20 +111,29 @@ def test_a_point_created_in_another_process_is_found_on_a_miss(plant, world):
     from ansheng.monitoring.models import MonitoringPoint, PointState
 
     directory.get(plant.enterprise.pk)  # cached without the new point
-    new = MonitoringPoint.objects.create(enterprise=plant.enterprise, code="NEW-1", name="新测点", kind="pressure",
-                                         unit="MPa", range_min=0, range_max=2)
+    new = MonitoringPoint.objects.create(
+        enterprise=plant.enterprise, code="NEW-1", name="新测点", kind="pressure", unit="MPa", range_min=0, range_max=2
+    )
     PointState.objects.create(point=new)
-    directory._entries[plant.enterprise.pk] = (0.0, directory._entries[plant.enterprise.pk][1],
-                                               directory._entries[plant.enterprise.pk][2])
+    directory._entries[plant.enterprise.pk] = (
+        0.0,
+        directory._entries[plant.enterprise.pk][1],
+        directory._entries[plant.enterprise.pk][2],
+    )
     result, _totals = plant.ingest([(0, "NEW-1", 1.0)], now=NOW)
     assert result.rejected == [] and result.accepted == 1
 
 
 def test_timestamps_without_an_offset_are_beijing_time_and_epoch_numbers_are_accepted(plant):
-    plant.ingest([{"point": "V101-LT", "ts": "2026-05-01T08:00:00", "value": 1.5},
-                  {"point": "V101-LT", "ts": int(at(10).timestamp()), "value": 1.6},
-                  {"point": "V101-LT", "ts": int(at(20).timestamp() * 1000), "value": 1.7},
-                  {"point": "V101-LT", "ts": "2026-05-01T00:00:30Z", "value": 1.8}], now=NOW)
+    plant.ingest(
+        [
+            {"point": "V101-LT", "ts": "2026-05-01T08:00:00", "value": 1.5},
+            {"point": "V101-LT", "ts": int(at(10).timestamp()), "value": 1.6},
+            {"point": "V101-LT", "ts": int(at(20).timestamp() * 1000), "value": 1.7},
+            {"point": "V101-LT", "ts": "2026-05-01T00:00:30Z", "value": 1.8},
+        ],
+        now=NOW,
+    )
     stamps = list(Reading.objects.filter(point=plant.level).order_by("ts").values_list("ts", flat=True))
     base = int(T0.timestamp() * 1000)
     assert stamps == [base, base + 10_000, base + 20_000, base + 30_000]
@@ -126,15 +141,19 @@ def test_timestamps_without_an_offset_are_beijing_time_and_epoch_numbers_are_acc
 
 @pytest.mark.parametrize(
     ("body", "code"),
-    [(b"{not json", "malformed_json"), (b"\xff\xfe", "malformed_json"), (b'{"data": []}', "invalid_body"),
-     (b"[]", "invalid_body"), (b'{"readings": {}}', "invalid_body")],
+    [
+        (b"{not json", "malformed_json"),
+        (b"\xff\xfe", "malformed_json"),
+        (b'{"data": []}', "invalid_body"),
+        (b"[]", "invalid_body"),
+        (b'{"readings": {}}', "invalid_body"),
+    ],
 )
 def test_a_message_that_is_not_a_readings_body_is_logged_whole(plant, body, code):
     items, error = parse_payload(body)
     assert items is None and error[0] == code
     text = body.decode("utf-8", "replace")
-    results, _totals = ingest([Submission(plant.enterprise.pk, "mqtt", error=error, payload=text,
-                                          source="topic")])
+    results, _totals = ingest([Submission(plant.enterprise.pk, "mqtt", error=error, payload=text, source="topic")])
     row = Rejection.objects.get()
     assert (row.code, row.index, row.channel, row.source) == (code, None, "mqtt", "topic")
     assert results[0].rejected == [{"index": None, "code": code, "message": str(error[1])}]
@@ -171,17 +190,36 @@ def test_late_readings_are_stored_but_change_no_alarm(plant):
 
 def test_backfill_may_store_old_readings(plant):
     old = timezone.now() - dt.timedelta(days=200)
-    results, totals = ingest([Submission(plant.enterprise.pk, "csv", items=[
-        {"point": "V101-LT", "ts": old.isoformat(), "value": 3.0}], max_age_s=None)], evaluate=False)
+    results, totals = ingest(
+        [
+            Submission(
+                plant.enterprise.pk,
+                "csv",
+                items=[{"point": "V101-LT", "ts": old.isoformat(), "value": 3.0}],
+                max_age_s=None,
+            )
+        ],
+        evaluate=False,
+    )
     assert results[0].rejected == [] and totals.stored == 1 and totals.evaluated == 0
 
 
 def test_many_submissions_in_one_call_each_bound_to_its_enterprise(plant):
-    results, totals = ingest([
-        Submission(plant.enterprise.pk, "mqtt", items=[{"point": "V101-LT", "ts": at(0).isoformat(), "value": 2.0}]),
-        Submission(plant.world.enterprises["mine_a"].pk, "mqtt",
-                   items=[{"point": "V101-LT-M", "ts": at(0).isoformat(), "value": 2.0},
-                          {"point": "V101-LT", "ts": at(0).isoformat(), "value": 2.0}]),
-    ], now=NOW)
+    results, totals = ingest(
+        [
+            Submission(
+                plant.enterprise.pk, "mqtt", items=[{"point": "V101-LT", "ts": at(0).isoformat(), "value": 2.0}]
+            ),
+            Submission(
+                plant.world.enterprises["mine_a"].pk,
+                "mqtt",
+                items=[
+                    {"point": "V101-LT-M", "ts": at(0).isoformat(), "value": 2.0},
+                    {"point": "V101-LT", "ts": at(0).isoformat(), "value": 2.0},
+                ],
+            ),
+        ],
+        now=NOW,
+    )
     assert totals.stored == 2
     assert results[1].rejected[0]["code"] == "foreign_point"

@@ -79,8 +79,12 @@ class External:
             import psycopg
 
             settings = connection.settings_dict
-            self.pg = {"host": settings["HOST"] or "127.0.0.1", "port": settings["PORT"] or "5432",
-                       "user": settings["USER"], "password": settings["PASSWORD"]}
+            self.pg = {
+                "host": settings["HOST"] or "127.0.0.1",
+                "port": settings["PORT"] or "5432",
+                "user": settings["USER"],
+                "password": settings["PASSWORD"],
+            }
             self.name = f"test_ansheng_mqtt_{uuid.uuid4().hex[:8]}"
             with psycopg.connect(dbname="postgres", autocommit=True, **self.pg) as admin:
                 admin.execute(f'CREATE DATABASE "{self.name}"')
@@ -88,16 +92,25 @@ class External:
             self.url = f"postgres://{auth}@{self.pg['host']}:{self.pg['port']}/{self.name}"
         else:
             self.url = f"sqlite:///{tmp / 'mqtt.sqlite3'}"
-        self.env = {**os.environ, "DATABASE_URL": self.url, "ANSHENG_DATA_DIR": str(tmp), "ANSHENG_MODE": "test",
-                    "MQTT_TOPIC_PREFIX": self.prefix, "DJANGO_SETTINGS_MODULE": "ansheng.config.settings",
-                    "ANSHENG_WORKERS_IN_PROCESS": "false", "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",
-                    "ANSHENG_MQTT_BATCH_MS": "20"}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.url,
+            "ANSHENG_DATA_DIR": str(tmp),
+            "ANSHENG_MODE": "test",
+            "MQTT_TOPIC_PREFIX": self.prefix,
+            "DJANGO_SETTINGS_MODULE": "ansheng.config.settings",
+            "ANSHENG_WORKERS_IN_PROCESS": "false",
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            "ANSHENG_MQTT_BATCH_MS": "20",
+        }
         self.run(["-m", "ansheng.cli", "migrate"])
         self.plant = json.loads(self.run(["-c", SEED]).strip().splitlines()[-1])
 
     def run(self, args: list[str]) -> str:
-        done = subprocess.run([sys.executable, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
-                              timeout=300, check=False)
+        done = subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300, check=False
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
@@ -119,8 +132,9 @@ class External:
 
 
 @pytest.fixture(scope="module")
-def external(broker: tuple[str, int], tmp_path_factory: pytest.TempPathFactory,
-             django_db_blocker: Any) -> Iterator[External]:
+def external(
+    broker: tuple[str, int], tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any
+) -> Iterator[External]:
     with django_db_blocker.unblock():
         db = External(tmp_path_factory.mktemp("mqtt"))
     yield db
@@ -131,8 +145,13 @@ def external(broker: tuple[str, int], tmp_path_factory: pytest.TempPathFactory,
 class WorkerProcess:
     def __init__(self, external: External, client_id: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ansheng.cli", "mqtt-ingest", "--client-id", client_id], cwd=ROOT,
-            env=external.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [sys.executable, "-m", "ansheng.cli", "mqtt-ingest", "--client-id", client_id],
+            cwd=ROOT,
+            env=external.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines: list[str] = []
         self.subscribed = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
@@ -195,16 +214,26 @@ def test_published_readings_are_stored_and_raise_the_alarm(broker: tuple[str, in
     worker = WorkerProcess(external, f"{external.prefix}-ingest-a")
     client = publisher(broker)
     try:
-        publish(client, external, [{"point": "V101-LT", "ts": iso(0), "value": 5.0},
-                                   {"point": "GT-CL-01", "ts": iso(0), "value": 0.1}])
-        publish(client, external, [{"point": "V101-LT", "ts": iso(10), "value": 9.6},
-                                   {"point": "NOPE", "ts": iso(10), "value": 1.0}])
-        client.publish(f"{external.prefix}/readings/{external.plant['county']}/{external.plant['credit']}",
-                       b"{broken", qos=1).wait_for_publish(30)
+        publish(
+            client,
+            external,
+            [{"point": "V101-LT", "ts": iso(0), "value": 5.0}, {"point": "GT-CL-01", "ts": iso(0), "value": 0.1}],
+        )
+        publish(
+            client,
+            external,
+            [{"point": "V101-LT", "ts": iso(10), "value": 9.6}, {"point": "NOPE", "ts": iso(10), "value": 1.0}],
+        )
+        client.publish(
+            f"{external.prefix}/readings/{external.plant['county']}/{external.plant['credit']}", b"{broken", qos=1
+        ).wait_for_publish(30)
         stored = wait_for(lambda: external.query("SELECT count(*) FROM monitoring_reading")[0][0] == 3)
         assert stored, external.query("SELECT count(*) FROM monitoring_reading")
-        alarms = wait_for(lambda: external.query(
-            "SELECT type, level, severity, active FROM monitoring_alarm WHERE point_id IS NOT NULL"))
+        alarms = wait_for(
+            lambda: external.query(
+                "SELECT type, level, severity, active FROM monitoring_alarm WHERE point_id IS NOT NULL"
+            )
+        )
         assert [tuple(row[:3]) for row in alarms] == [("high", "hh", "major")]
         rejected = wait_for(lambda: len(external.query("SELECT code FROM monitoring_rejection")) == 2)
         assert rejected
@@ -220,10 +249,14 @@ def test_a_killed_worker_loses_nothing_it_acknowledged_and_duplicates_no_alarm(
 ) -> None:
     client_id = f"{external.prefix}-ingest-b"
     before = external.query("SELECT count(*) FROM monitoring_reading")[0][0]
-    level_alarms = "SELECT id FROM monitoring_alarm WHERE type = 'high' AND point_id = " \
+    level_alarms = (
+        "SELECT id FROM monitoring_alarm WHERE type = 'high' AND point_id = "
         "(SELECT id FROM monitoring_monitoringpoint WHERE code = 'V101-LT')"
-    activations_sql = ("SELECT count(*) FROM monitoring_alarmtransition WHERE kind IN ('raised', 'reactivated') "  # noqa: S608
-                       f"AND alarm_id IN ({level_alarms})")
+    )
+    activations_sql = (
+        "SELECT count(*) FROM monitoring_alarmtransition WHERE kind IN ('raised', 'reactivated') "  # noqa: S608
+        f"AND alarm_id IN ({level_alarms})"
+    )
     activations_before = external.query(activations_sql)[0][0]
     # 240 messages of 10 readings: the level crosses HH up every 20th message and back down 10 messages later.
     series: list[list[dict[str, Any]]] = []
@@ -232,8 +265,9 @@ def test_a_killed_worker_loses_nothing_it_acknowledged_and_duplicates_no_alarm(
     for m in range(240):
         high = (m // 10) % 2 == 1
         crossings += high and m % 10 == 0
-        series.append([{"point": "V101-LT", "ts": iso(start + m * 10 + k), "value": 9.5 if high else 5.0}
-                       for k in range(10)])
+        series.append(
+            [{"point": "V101-LT", "ts": iso(start + m * 10 + k), "value": 9.5 if high else 5.0} for k in range(10)]
+        )
     worker = WorkerProcess(external, client_id)
     client = publisher(broker)
     try:
@@ -242,7 +276,8 @@ def test_a_killed_worker_loses_nothing_it_acknowledged_and_duplicates_no_alarm(
             if m == 80:
                 # Mid-stream: wait until the worker has stored something, then kill it without warning.
                 progressed = wait_for(
-                    lambda: external.query("SELECT count(*) FROM monitoring_reading")[0][0] > before + 200)
+                    lambda: external.query("SELECT count(*) FROM monitoring_reading")[0][0] > before + 200
+                )
                 assert progressed, "".join(worker.lines[-30:])
                 worker.kill()
             time.sleep(0.003)
@@ -254,7 +289,8 @@ def test_a_killed_worker_loses_nothing_it_acknowledged_and_duplicates_no_alarm(
         assert external.query("SELECT count(*) FROM monitoring_reading")[0][0] == expected
         rows = external.query(
             "SELECT id, count, closed_at FROM monitoring_alarm WHERE type = 'high' AND point_id = "
-            "(SELECT id FROM monitoring_monitoringpoint WHERE code = 'V101-LT')")
+            "(SELECT id FROM monitoring_monitoringpoint WHERE code = 'V101-LT')"
+        )
         open_rows = [row for row in rows if row[2] is None]
         assert len(open_rows) == 1  # at most one open alarm for (point, type)
         # Every upward crossing of HH in the published series is one activation, none twice after redelivery.

@@ -44,8 +44,12 @@ def test_a_raised_alarm_is_announced_to_the_enterprise_only(plant, alarm, world)
 def test_the_sources_responsible_persons_with_accounts_are_told_too(plant, alarm, world):
     from ansheng.hazards.services import do_set_responsible_person
 
-    do_set_responsible_person(acting_user=world.users["ent_admin"], source_id=plant.source.pk, duty="operating",
-                              data={"name": "张操作", "user": world.users["ent_staff"].pk})
+    do_set_responsible_person(
+        acting_user=world.users["ent_admin"],
+        source_id=plant.source.pk,
+        duty="operating",
+        data={"name": "张操作", "user": world.users["ent_staff"].pk},
+    )
     notifier.deliver_transitions(now=at(2))
     assert notified(world.users["ent_staff"]) == ["alarm.raised"]
 
@@ -94,11 +98,11 @@ def test_closed_shelved_suppressed_and_minor_alarms_do_not_escalate(plant, world
     plant.ingest([(0, "V101-LT", 9.5), (0, "GT-CL-01", 1.5)], now=at(1))
     level = Alarm.objects.get(point=plant.level)
     gas = Alarm.objects.get(point=plant.gas)
-    services.do_shelve_alarm(acting_user=world.users["ent_admin"], alarm_id=level.pk, until=at(10 * 3600),
-                             reason="标定", now=at(2))
+    services.do_shelve_alarm(
+        acting_user=world.users["ent_admin"], alarm_id=level.pk, until=at(10 * 3600), reason="标定", now=at(2)
+    )
     plant.ingest([(10, "GT-CL-01", 0.1)], now=at(11))
-    services.do_close_alarm(acting_user=world.users["ent_admin"], alarm_id=gas.pk, cause="a", measures="b",
-                            now=at(20))
+    services.do_close_alarm(acting_user=world.users["ent_admin"], alarm_id=gas.pk, cause="a", measures="b", now=at(20))
     plant.ingest([(20, "V101-LT", 5.0), (30, "V101-LT", 5.0), (3990, "SIS-01", 0)], now=at(3991))
     engine_now = at(4000)
     from ansheng.monitoring import engine
@@ -158,8 +162,16 @@ def test_two_notifier_workers_racing_never_send_the_same_notice_twice():
     # 40 alarms' transitions waiting: raise, rise and clear on the level, the gas and the SIS, over and over.
     for round_ in range(10):
         base = round_ * 40
-        plant.ingest([(base, "V101-LT", 8.5), (base, "GT-CL-01", 2.5), (base + 10, "V101-LT", 9.5),
-                      (base + 20, "V101-LT", 5.0), (base + 20, "GT-CL-01", 0.0)], now=at(base + 21))
+        plant.ingest(
+            [
+                (base, "V101-LT", 8.5),
+                (base, "GT-CL-01", 2.5),
+                (base + 10, "V101-LT", 9.5),
+                (base + 20, "V101-LT", 5.0),
+                (base + 20, "GT-CL-01", 0.0),
+            ],
+            now=at(base + 21),
+        )
     pending = AlarmTransition.objects.filter(notify=NotifyState.PENDING).count()
     assert pending >= 40
     barrier = threading.Barrier(2)

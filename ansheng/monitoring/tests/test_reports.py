@@ -24,8 +24,10 @@ def ms(moment: dt.datetime) -> int:
 def test_minute_and_hour_aggregates_are_rolled_up_and_late_data_is_folded_in(plant):
     now = timezone.now().replace(second=0, microsecond=0)
     start = now - dt.timedelta(minutes=5)
-    plant.ingest([(start + dt.timedelta(seconds=s), "V101-LT", v) for s, v in
-                  ((0, 4.0), (20, 6.0), (40, 5.0), (60, 7.0))], now=now)
+    plant.ingest(
+        [(start + dt.timedelta(seconds=s), "V101-LT", v) for s, v in ((0, 4.0), (20, 6.0), (40, 5.0), (60, 7.0))],
+        now=now,
+    )
     rollup.roll(now)
     first = ReadingMinute.objects.get(point=plant.level, bucket=ms(start))
     assert (first.vmin, first.vmax, first.vsum, first.n) == (4.0, 6.0, 15.0, 3)
@@ -41,8 +43,17 @@ def test_a_backfill_redo_recomputes_old_buckets(plant):
     old = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(days=3)
     from ansheng.monitoring.ingest import Submission, ingest
 
-    ingest([Submission(plant.enterprise.pk, "csv", items=[{"point": "V101-LT", "ts": old.isoformat(), "value": 2.0}],
-                       max_age_s=None)], evaluate=False)
+    ingest(
+        [
+            Submission(
+                plant.enterprise.pk,
+                "csv",
+                items=[{"point": "V101-LT", "ts": old.isoformat(), "value": 2.0}],
+                max_age_s=None,
+            )
+        ],
+        evaluate=False,
+    )
     rollup.roll()
     assert not ReadingMinute.objects.filter(bucket=ms(old)).exists()
     rollup.request_redo(ms(old))
@@ -53,10 +64,12 @@ def test_a_backfill_redo_recomputes_old_buckets(plant):
 def test_retention_deletes_what_is_older_than_each_table_keeps(plant, settings):
     now = timezone.now()
     old = now - dt.timedelta(days=31)
-    Reading.objects.bulk_create([Reading(point=plant.level, ts=ms(old), value=1.0),
-                                 Reading(point=plant.level, ts=ms(now), value=2.0)])
-    ReadingMinute.objects.create(point=plant.level, bucket=ms(now - dt.timedelta(days=500)), vmin=1, vmax=1, vsum=1,
-                                 n=1)
+    Reading.objects.bulk_create(
+        [Reading(point=plant.level, ts=ms(old), value=1.0), Reading(point=plant.level, ts=ms(now), value=2.0)]
+    )
+    ReadingMinute.objects.create(
+        point=plant.level, bucket=ms(now - dt.timedelta(days=500)), vmin=1, vmax=1, vsum=1, n=1
+    )
     Rejection.objects.create(channel="http", code="x", message="x", received_at=now - dt.timedelta(days=100))
     deleted = rollup.apply_retention(now, force=True)
     assert deleted[store.READING_TABLE] == 1 and deleted[store.MINUTE_TABLE] == 1 and deleted["rejections"] == 1
@@ -78,15 +91,28 @@ def test_alarm_statistics(plant, world):
     now = timezone.now()
     base = now - dt.timedelta(hours=3)
     # Three activations of the level within a minute (chattering), one acknowledged after 2 minutes, closed.
-    plant.ingest([(base, "V101-LT", 8.5), (base + dt.timedelta(seconds=10), "V101-LT", 5.0),
-                  (base + dt.timedelta(seconds=20), "V101-LT", 8.5), (base + dt.timedelta(seconds=30), "V101-LT", 5.0),
-                  (base + dt.timedelta(seconds=40), "V101-LT", 8.5)], now=now)
+    plant.ingest(
+        [
+            (base, "V101-LT", 8.5),
+            (base + dt.timedelta(seconds=10), "V101-LT", 5.0),
+            (base + dt.timedelta(seconds=20), "V101-LT", 8.5),
+            (base + dt.timedelta(seconds=30), "V101-LT", 5.0),
+            (base + dt.timedelta(seconds=40), "V101-LT", 8.5),
+        ],
+        now=now,
+    )
     alarm = Alarm.objects.get()
-    services.do_acknowledge_alarm(acting_user=world.users["ent_admin"], alarm_id=alarm.pk,
-                                  now=base + dt.timedelta(seconds=160))
+    services.do_acknowledge_alarm(
+        acting_user=world.users["ent_admin"], alarm_id=alarm.pk, now=base + dt.timedelta(seconds=160)
+    )
     plant.ingest([(base + dt.timedelta(seconds=50), "V101-LT", 5.0)], now=now)
-    services.do_close_alarm(acting_user=world.users["ent_admin"], alarm_id=alarm.pk, cause="a", measures="b",
-                            now=base + dt.timedelta(minutes=30))
+    services.do_close_alarm(
+        acting_user=world.users["ent_admin"],
+        alarm_id=alarm.pk,
+        cause="a",
+        measures="b",
+        now=base + dt.timedelta(minutes=30),
+    )
     plant.ingest([(now - dt.timedelta(hours=30), "GT-CL-01", 1.5)], now=now)  # a standing alarm
     data = stats.alarm_stats(world.users["county_b"], days=7)
     assert data["total"] == 4 and data["by_severity"]["warning"] == 4
@@ -102,18 +128,30 @@ def test_plan_rates_and_the_online_report(plant, world):
     from ansheng.hazards.services import do_add_substance, do_create_source
 
     now = timezone.now()
-    plant.ingest([(now - dt.timedelta(seconds=5), code, v) for code, v in
-                  (("V101-LT", 5.0), ("GT-CL-01", 0.1), ("SIS-01", 0.0))], now=now)
+    plant.ingest(
+        [
+            (now - dt.timedelta(seconds=5), code, v)
+            for code, v in (("V101-LT", 5.0), ("GT-CL-01", 0.1), ("SIS-01", 0.0))
+        ],
+        now=now,
+    )
     rollup.roll(now + dt.timedelta(minutes=1))
     # A second grade-1 source with no points: not monitored online.
     admin = world.users["city_admin"]
-    other = do_create_source(acting_user=admin, enterprise_id=plant.enterprise.pk,
-                             data={"code": "HS-02", "name": "液氨储罐区", "unit_kind": "storage",
-                                   "people_within_500m": 150})
+    other = do_create_source(
+        acting_user=admin,
+        enterprise_id=plant.enterprise.pk,
+        data={"code": "HS-02", "name": "液氨储罐区", "unit_kind": "storage", "people_within_500m": 150},
+    )
     do_add_substance(acting_user=admin, source_id=other.pk, query="液氨", max_quantity_t=500)
     rates = stats.plan_rates(world.users["city"], now=now)
-    assert rates["major_hazard_sources"] == {"numerator": 1, "denominator": 2, "rate": 50.0, "target": 100.0,
-                                             "met": False}
+    assert rates["major_hazard_sources"] == {
+        "numerator": 1,
+        "denominator": 2,
+        "rate": 50.0,
+        "target": 100.0,
+        "met": False,
+    }
     # high-risk enterprises in the test city: the chemical plant (monitored) and the mine (not)
     assert (rates["high_risk_enterprises"]["numerator"], rates["high_risk_enterprises"]["denominator"]) == (1, 2)
     assert rates["points"]["online"] == 3 and rates["points"]["never"] == 1
@@ -156,14 +194,21 @@ def test_the_simulator_feeds_connected_points_and_makes_excursions(plant):
     from ansheng.monitoring.simulator import Simulator
 
     now = timezone.now()
-    plant.ingest([(now - dt.timedelta(seconds=30), "V101-LT", 5.0), (now - dt.timedelta(seconds=30), "SIS-01", 0.0)],
-                 now=now)
+    plant.ingest(
+        [(now - dt.timedelta(seconds=30), "V101-LT", 5.0), (now - dt.timedelta(seconds=30), "SIS-01", 0.0)], now=now
+    )
     sim = Simulator(seed=1, excursion_rate=1.0)
     batches = sim.readings(now)
     assert set(batches) == {plant.enterprise.pk}
     assert {item["point"] for item in batches[plant.enterprise.pk]} == {"V101-LT", "SIS-01"}  # the gas never reported
-    values = [next(item["value"] for item in sim.readings(now + dt.timedelta(seconds=10 * i))[plant.enterprise.pk]
-                   if item["point"] == "V101-LT") for i in range(1, 20)]
+    values = [
+        next(
+            item["value"]
+            for item in sim.readings(now + dt.timedelta(seconds=10 * i))[plant.enterprise.pk]
+            if item["point"] == "V101-LT"
+        )
+        for i in range(1, 20)
+    ]
     assert max(values) >= 8.0  # the forced excursion passed H
     assert all(0 <= v <= 10 for v in values)
 
@@ -172,8 +217,13 @@ def test_without_excursions_simulated_values_stay_in_their_normal_band(plant):
     from ansheng.monitoring.simulator import Simulator
 
     now = timezone.now()
-    plant.ingest([(now - dt.timedelta(seconds=30), code, v) for code, v in
-                  (("V101-LT", 5.0), ("GT-CL-01", 0.3), ("SIS-01", 0.0))], now=now)
+    plant.ingest(
+        [
+            (now - dt.timedelta(seconds=30), code, v)
+            for code, v in (("V101-LT", 5.0), ("GT-CL-01", 0.3), ("SIS-01", 0.0))
+        ],
+        now=now,
+    )
     sim = Simulator(seed=2, excursion_rate=0.0)
     seen: dict[str, list[float]] = {}
     for i in range(200):
@@ -189,8 +239,11 @@ def test_backfill_command(plant, tmp_path, capsys):
 
     now = timezone.now().replace(microsecond=0)
     path = tmp_path / "history.csv"
-    rows = ["point,ts,value"] + [f"V101-LT,{(now - dt.timedelta(days=2, minutes=i)).isoformat()},{5 + i / 100}"
-                                 for i in range(10)] + ["V101-LT,bad,1", "NOPE,2026-01-01T00:00:00,1"]
+    rows = (
+        ["point,ts,value"]
+        + [f"V101-LT,{(now - dt.timedelta(days=2, minutes=i)).isoformat()},{5 + i / 100}" for i in range(10)]
+        + ["V101-LT,bad,1", "NOPE,2026-01-01T00:00:00,1"]
+    )
     path.write_text("\n".join(rows), "utf-8")
     status = main(["backfill-readings", str(path), "--enterprise", plant.enterprise.credit_code])
     out = capsys.readouterr().out

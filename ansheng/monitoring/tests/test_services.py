@@ -34,7 +34,12 @@ def raise_high(plant, value=8.5, t=0):
 def test_a_reading_past_h_raises_one_unacknowledged_alarm(plant):
     alarm = raise_high(plant)
     assert (alarm.type, alarm.level, alarm.severity, alarm.active, alarm.acknowledged) == (
-        "high", "h", "warning", True, False)
+        "high",
+        "h",
+        "warning",
+        True,
+        False,
+    )
     assert (alarm.started_at, alarm.first_value, alarm.threshold, alarm.count) == (at(0), 8.5, 8.0, 1)
     assert alarm.hazard_source_id == plant.source.pk and alarm.enterprise_id == plant.enterprise.pk
     transition = alarm.transitions.get()
@@ -68,7 +73,12 @@ def test_clearing_keeps_the_alarm_open_and_a_repeat_reactivates_it(plant):
     plant.ingest([(20, "V101-LT", 8.2)], now=LATER)
     alarm.refresh_from_db()
     assert (alarm.active, alarm.count, alarm.activated_at, alarm.started_at, alarm.cleared_at) == (
-        True, 2, at(20), at(0), None)
+        True,
+        2,
+        at(20),
+        at(0),
+        None,
+    )
     assert kinds(alarm) == [TransitionKind.RAISED, TransitionKind.CLEARED, TransitionKind.REACTIVATED]
 
 
@@ -81,8 +91,13 @@ def test_deadband_prevents_chattering_at_the_threshold(plant):
 def test_after_closing_a_new_excursion_opens_a_new_alarm(plant, world):
     first = raise_high(plant)
     plant.ingest([(10, "V101-LT", 5.0)], now=LATER)
-    services.do_close_alarm(acting_user=world.users["ent_admin"], alarm_id=first.pk, cause="进料阀误开",
-                            measures="关闭进料阀，复核液位计", now=LATER)
+    services.do_close_alarm(
+        acting_user=world.users["ent_admin"],
+        alarm_id=first.pk,
+        cause="进料阀误开",
+        measures="关闭进料阀，复核液位计",
+        now=LATER,
+    )
     second = raise_high(plant, t=20)
     assert second.pk != first.pk and Alarm.objects.count() == 2
 
@@ -98,8 +113,7 @@ def test_low_side_and_gas_levels_and_the_sis_trip(plant):
 
 
 def test_the_on_delay_holds_the_alarm_until_the_sweep_sees_the_delay_out(plant, world):
-    services.do_update_point(acting_user=world.users["ent_admin"], point_id=plant.level.pk,
-                             changes={"on_delay_s": 30})
+    services.do_update_point(acting_user=world.users["ent_admin"], point_id=plant.level.pk, changes={"on_delay_s": 30})
     plant.ingest([(0, "V101-LT", 8.5)], now=at(1))
     assert not Alarm.objects.exists()
     engine.sweep_points(at(20))
@@ -130,7 +144,11 @@ def test_communications_lost_is_one_alarm_that_mutes_the_points_no_data(plant, s
     assert list(Alarm.objects.values_list("type", flat=True)) == ["comm_lost"]
     comm = Alarm.objects.get()
     assert (comm.point_id, comm.enterprise_id, comm.started_at, comm.severity) == (
-        None, plant.enterprise.pk, at(300), "warning")
+        None,
+        plant.enterprise.pk,
+        at(300),
+        "warning",
+    )
     engine.sweep_points(at(500))
     assert Alarm.objects.count() == 1
     plant.ingest([(600, "V101-LT", 5.0)], now=at(601))
@@ -149,8 +167,7 @@ def test_a_point_that_never_reported_raises_nothing(plant):
 
 def test_acknowledge(plant, world):
     alarm = raise_high(plant)
-    services.do_acknowledge_alarm(acting_user=world.users["ent_staff"], alarm_id=alarm.pk, note="已派人查看",
-                                  now=LATER)
+    services.do_acknowledge_alarm(acting_user=world.users["ent_staff"], alarm_id=alarm.pk, note="已派人查看", now=LATER)
     alarm.refresh_from_db()
     assert (alarm.acknowledged, alarm.acknowledged_at, alarm.acknowledged_by) == (True, LATER, world.users["ent_staff"])
     assert alarm.transitions.last().note == "已派人查看"
@@ -179,21 +196,29 @@ def test_shelving_needs_a_reason_and_an_expiry_within_the_limit(plant, world):
     alarm = raise_high(plant)
     admin = world.users["ent_admin"]
     with pytest.raises(ValidationFailed) as error:
-        services.do_shelve_alarm(acting_user=admin, alarm_id=alarm.pk, until=LATER + dt.timedelta(hours=1),
-                                 reason=" ", now=LATER)
+        services.do_shelve_alarm(
+            acting_user=admin, alarm_id=alarm.pk, until=LATER + dt.timedelta(hours=1), reason=" ", now=LATER
+        )
     assert (error.value.code, error.value.field) == ("required", "reason")
     with pytest.raises(ValidationFailed) as error:
         services.do_shelve_alarm(acting_user=admin, alarm_id=alarm.pk, until=LATER, reason="检修", now=LATER)
     assert error.value.code == "in_the_past"
     with pytest.raises(ValidationFailed) as error:
-        services.do_shelve_alarm(acting_user=admin, alarm_id=alarm.pk, until=LATER + dt.timedelta(hours=25),
-                                 reason="检修", now=LATER)
+        services.do_shelve_alarm(
+            acting_user=admin, alarm_id=alarm.pk, until=LATER + dt.timedelta(hours=25), reason="检修", now=LATER
+        )
     assert error.value.code == "too_long"
     with pytest.raises(PermissionDenied):
-        services.do_shelve_alarm(acting_user=world.users["ent_staff"], alarm_id=alarm.pk,
-                                 until=LATER + dt.timedelta(hours=1), reason="检修", now=LATER)
-    services.do_shelve_alarm(acting_user=admin, alarm_id=alarm.pk, until=LATER + dt.timedelta(hours=1),
-                             reason="液位计标定", now=LATER)
+        services.do_shelve_alarm(
+            acting_user=world.users["ent_staff"],
+            alarm_id=alarm.pk,
+            until=LATER + dt.timedelta(hours=1),
+            reason="检修",
+            now=LATER,
+        )
+    services.do_shelve_alarm(
+        acting_user=admin, alarm_id=alarm.pk, until=LATER + dt.timedelta(hours=1), reason="液位计标定", now=LATER
+    )
     alarm.refresh_from_db()
     assert alarm.is_shelved(LATER) and alarm.shelve_reason == "液位计标定"
     assert alarm.transitions.last().notify == NotifyState.SKIPPED
@@ -201,8 +226,13 @@ def test_shelving_needs_a_reason_and_an_expiry_within_the_limit(plant, world):
 
 def test_shelving_expires_by_itself(plant, world):
     alarm = raise_high(plant)
-    services.do_shelve_alarm(acting_user=world.users["ent_admin"], alarm_id=alarm.pk,
-                             until=LATER + dt.timedelta(minutes=30), reason="检修", now=LATER)
+    services.do_shelve_alarm(
+        acting_user=world.users["ent_admin"],
+        alarm_id=alarm.pk,
+        until=LATER + dt.timedelta(minutes=30),
+        reason="检修",
+        now=LATER,
+    )
     assert engine.expire_shelving(LATER + dt.timedelta(minutes=29)) == set()
     assert engine.expire_shelving(LATER + dt.timedelta(minutes=31)) == {plant.enterprise.pk}
     alarm.refresh_from_db()
@@ -216,8 +246,12 @@ def test_unshelve_refuses_an_alarm_that_is_not_shelved(plant, world):
     with pytest.raises(Conflict) as error:
         services.do_unshelve_alarm(acting_user=world.users["ent_admin"], alarm_id=alarm.pk)
     assert error.value.code == "not_shelved"
-    services.do_shelve_alarm(acting_user=world.users["ent_admin"], alarm_id=alarm.pk,
-                             until=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1), reason="检修")
+    services.do_shelve_alarm(
+        acting_user=world.users["ent_admin"],
+        alarm_id=alarm.pk,
+        until=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+        reason="检修",
+    )
     services.do_unshelve_alarm(acting_user=world.users["ent_admin"], alarm_id=alarm.pk)
     assert kinds(alarm)[-1] == TransitionKind.UNSHELVED
 
@@ -232,11 +266,21 @@ def test_closing_needs_the_handling_feedback_and_a_cleared_alarm(plant, world):
         services.do_close_alarm(acting_user=admin, alarm_id=alarm.pk, cause="进料过量", measures="停止进料")
     assert error.value.code == "still_active"
     plant.ingest([(10, "V101-LT", 6.0)], now=LATER)
-    services.do_close_alarm(acting_user=world.users["ent_staff"], alarm_id=alarm.pk, cause="进料过量",
-                            measures="停止进料，倒罐至2#罐", note="班长签字", now=LATER)
+    services.do_close_alarm(
+        acting_user=world.users["ent_staff"],
+        alarm_id=alarm.pk,
+        cause="进料过量",
+        measures="停止进料，倒罐至2#罐",
+        note="班长签字",
+        now=LATER,
+    )
     alarm.refresh_from_db()
     assert (alarm.closed_at, alarm.cause, alarm.measures, alarm.acknowledged) == (
-        LATER, "进料过量", "停止进料，倒罐至2#罐", True)
+        LATER,
+        "进料过量",
+        "停止进料，倒罐至2#罐",
+        True,
+    )
     with pytest.raises(Conflict) as error:
         services.do_acknowledge_alarm(acting_user=admin, alarm_id=alarm.pk)
     assert error.value.code == "closed"
@@ -251,8 +295,14 @@ def test_closing_needs_the_handling_feedback_and_a_cleared_alarm(plant, world):
 
 def test_an_alarm_inside_a_maintenance_window_is_recorded_but_not_announced(plant, world):
     services.do_create_maintenance_window(
-        acting_user=world.users["ent_admin"], enterprise_id=plant.enterprise.pk, starts_at=T0 - dt.timedelta(hours=1),
-        ends_at=T0 + dt.timedelta(hours=2), reason="检修", hazard_source=plant.source.pk, now=T0)
+        acting_user=world.users["ent_admin"],
+        enterprise_id=plant.enterprise.pk,
+        starts_at=T0 - dt.timedelta(hours=1),
+        ends_at=T0 + dt.timedelta(hours=2),
+        reason="检修",
+        hazard_source=plant.source.pk,
+        now=T0,
+    )
     alarm = raise_high(plant)
     assert alarm.suppressed and alarm.transitions.get().notify == NotifyState.SKIPPED
     plant.ingest([(10, "V101-LT", 5.0)], now=LATER)
@@ -263,8 +313,13 @@ def test_an_alarm_inside_a_maintenance_window_is_recorded_but_not_announced(plan
 
 def test_an_alarm_still_active_when_maintenance_ends_is_announced(plant, world):
     window = services.do_create_maintenance_window(
-        acting_user=world.users["ent_admin"], enterprise_id=plant.enterprise.pk, starts_at=T0 - dt.timedelta(hours=1),
-        ends_at=T0 + dt.timedelta(hours=2), reason="检修", now=T0)
+        acting_user=world.users["ent_admin"],
+        enterprise_id=plant.enterprise.pk,
+        starts_at=T0 - dt.timedelta(hours=1),
+        ends_at=T0 + dt.timedelta(hours=2),
+        reason="检修",
+        now=T0,
+    )
     alarm = raise_high(plant)
     engine.end_maintenance(at(60))
     alarm.refresh_from_db()
@@ -284,13 +339,21 @@ def test_maintenance_window_refusals(plant, world, delta_start, delta_end, code)
     now = dt.datetime.now(dt.UTC)
     with pytest.raises(ValidationFailed) as error:
         services.do_create_maintenance_window(
-            acting_user=world.users["ent_admin"], enterprise_id=plant.enterprise.pk,
-            starts_at=now + dt.timedelta(hours=delta_start), ends_at=now + dt.timedelta(hours=delta_end),
-            reason="检修")
+            acting_user=world.users["ent_admin"],
+            enterprise_id=plant.enterprise.pk,
+            starts_at=now + dt.timedelta(hours=delta_start),
+            ends_at=now + dt.timedelta(hours=delta_end),
+            reason="检修",
+        )
     assert error.value.code == code
     with pytest.raises(PermissionDenied):
-        services.do_create_maintenance_window(acting_user=world.users["county_b"], enterprise_id=plant.enterprise.pk,
-                                              starts_at=now, ends_at=now + dt.timedelta(hours=1), reason="x")
+        services.do_create_maintenance_window(
+            acting_user=world.users["county_b"],
+            enterprise_id=plant.enterprise.pk,
+            starts_at=now,
+            ends_at=now + dt.timedelta(hours=1),
+            reason="x",
+        )
 
 
 # --- early warning -----------------------------------------------------------------------------------------------
@@ -306,7 +369,10 @@ def test_the_enterprise_warning_follows_its_alarms(plant, world):
     assert services.enterprise_warning_colour(plant.enterprise.pk) == "red"
     assert services.enterprise_warning_colours() == {plant.enterprise.pk: "red"}
     assert list(WarningChange.objects.order_by("at", "id").values_list("colour", flat=True)) == [
-        "yellow", "orange", "red"]
+        "yellow",
+        "orange",
+        "red",
+    ]
     assert AuditEvent.objects.filter(event="monitoring.warning_changed").count() == 3
     warning = EnterpriseWarning.objects.get()
     assert warning.reasons[0]["code"] == "red_severity"
@@ -321,8 +387,12 @@ def test_a_serious_alarm_left_unacknowledged_turns_the_warning_red(plant):
 
 def test_shelved_alarms_do_not_count_in_the_warning(plant, world):
     alarm = raise_high(plant)
-    services.do_shelve_alarm(acting_user=world.users["ent_admin"], alarm_id=alarm.pk,
-                             until=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1), reason="标定")
+    services.do_shelve_alarm(
+        acting_user=world.users["ent_admin"],
+        alarm_id=alarm.pk,
+        until=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+        reason="标定",
+    )
     assert services.enterprise_warning_colour(plant.enterprise.pk) is None
 
 
@@ -331,12 +401,12 @@ def test_shelved_alarms_do_not_count_in_the_warning(plant, world):
 
 def test_a_point_code_never_changes_and_other_enterprises_cannot_edit(plant, world):
     with pytest.raises(ValidationFailed) as error:
-        services.do_update_point(acting_user=world.users["ent_admin"], point_id=plant.level.pk,
-                                 changes={"code": "OTHER"})
+        services.do_update_point(
+            acting_user=world.users["ent_admin"], point_id=plant.level.pk, changes={"code": "OTHER"}
+        )
     assert error.value.code == "code_immutable"
     with pytest.raises(NotFound):
-        services.do_update_point(acting_user=world.users["other_ent_admin"], point_id=plant.level.pk,
-                                 changes={"h": 7})
+        services.do_update_point(acting_user=world.users["other_ent_admin"], point_id=plant.level.pk, changes={"h": 7})
     with pytest.raises(PermissionDenied):
         services.do_update_point(acting_user=world.users["ent_staff"], point_id=plant.level.pk, changes={"h": 7})
 
@@ -357,23 +427,33 @@ def test_a_point_code_never_changes_and_other_enterprises_cannot_edit(plant, wor
 def test_point_validation(plant, world, data, field, code):
     base = {"code": "P-2", "name": "2#罐液位", "kind": "level", "unit": "m", "range_min": 0, "range_max": 10}
     with pytest.raises(ValidationFailed) as error:
-        services.do_create_point(acting_user=world.users["ent_admin"], enterprise_id=plant.enterprise.pk,
-                                 data={**base, **data})
+        services.do_create_point(
+            acting_user=world.users["ent_admin"], enterprise_id=plant.enterprise.pk, data={**base, **data}
+        )
     assert (error.value.errors[0].field, error.value.errors[0].code) == (field, code)
 
 
 def test_gas_and_discrete_point_rules(plant, world):
     admin = world.users["ent_admin"]
     with pytest.raises(ValidationFailed) as error:
-        services.do_create_point(acting_user=admin, enterprise_id=plant.enterprise.pk, data={
-            "code": "G2", "name": "可燃", "kind": "gas_combustible", "range_min": 0, "range_max": 100, "l": 5})
+        services.do_create_point(
+            acting_user=admin,
+            enterprise_id=plant.enterprise.pk,
+            data={"code": "G2", "name": "可燃", "kind": "gas_combustible", "range_min": 0, "range_max": 100, "l": 5},
+        )
     assert error.value.code == "gas_with_low_thresholds"
     with pytest.raises(ValidationFailed) as error:
-        services.do_create_point(acting_user=admin, enterprise_id=plant.enterprise.pk, data={
-            "code": "V2", "name": "视频", "kind": "video", "h": 1})
+        services.do_create_point(
+            acting_user=admin,
+            enterprise_id=plant.enterprise.pk,
+            data={"code": "V2", "name": "视频", "kind": "video", "h": 1},
+        )
     assert error.value.code == "discrete_with_thresholds"
-    video = services.do_create_point(acting_user=admin, enterprise_id=plant.enterprise.pk, data={
-        "code": "CAM-1", "name": "罐区视频", "kind": "video"})
+    video = services.do_create_point(
+        acting_user=admin,
+        enterprise_id=plant.enterprise.pk,
+        data={"code": "CAM-1", "name": "罐区视频", "kind": "video"},
+    )
     assert (video.normal_value, video.range_min, video.range_max, video.unit) == (1.0, 0, 1, "")
 
 

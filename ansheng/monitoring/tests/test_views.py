@@ -29,7 +29,7 @@ def test_the_wall_shows_live_values_thresholds_and_the_alarm(plant, alarmed, cli
     page = client_for(world.users["county_b"]).get(f"/monitoring/sources/{plant.source.pk}/")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "1#液氯储罐液位" in text and "9.4" in text and "高高报" in text and "<svg class=\"spark\"" in text
+    assert "1#液氯储罐液位" in text and "9.4" in text and "高高报" in text and '<svg class="spark"' in text
     fragment = client_for(world.users["ent_staff"]).get(f"/monitoring/sources/{plant.source.pk}/", **HTMX)
     text = fragment.content.decode()
     assert text.startswith('<div id="tiles"') and 'hx-trigger="every 2s"' in text
@@ -41,10 +41,14 @@ def test_the_board_lists_alarms_and_polls(alarmed, client_for, world):
     page = client_for(world.users["county_b"]).get("/monitoring/alarms/")
     assert page.status_code == 200 and f'data-testid="alarm-{alarmed.pk}"' in page.content.decode()
     assert "every 2s" in page.content.decode()
-    assert f'alarm-{alarmed.pk}' not in client_for(world.users["county_a"]).get("/monitoring/alarms/").content.decode()
+    assert f"alarm-{alarmed.pk}" not in client_for(world.users["county_a"]).get("/monitoring/alarms/").content.decode()
     assert client_for(world.users["public"]).get("/monitoring/alarms/").status_code == 404
-    assert client_for(world.users["county_b"]).get("/monitoring/alarms/", **HTMX).content.decode().startswith(
-        '<div id="board"')
+    assert (
+        client_for(world.users["county_b"])
+        .get("/monitoring/alarms/", **HTMX)
+        .content.decode()
+        .startswith('<div id="board"')
+    )
 
 
 def test_acknowledge_from_the_board_returns_the_refreshed_board(alarmed, client_for, world):
@@ -59,8 +63,9 @@ def test_acknowledge_from_the_board_returns_the_refreshed_board(alarmed, client_
 
 def test_shelve_and_feedback_from_the_pages(plant, alarmed, client_for, world):
     client = client_for(world.users["ent_admin"])
-    client.post(f"/monitoring/alarms/{alarmed.pk}/shelve/", {"from": "board", "minutes": "60", "reason": "标定"},
-                **HTMX)
+    client.post(
+        f"/monitoring/alarms/{alarmed.pk}/shelve/", {"from": "board", "minutes": "60", "reason": "标定"}, **HTMX
+    )
     alarmed.refresh_from_db()
     assert alarmed.is_shelved()
     response = client.post(f"/monitoring/alarms/{alarmed.pk}/unshelve/")
@@ -92,20 +97,64 @@ def test_point_pages(plant, alarmed, client_for, world):
     assert "历史曲线" in admin.get(f"/monitoring/points/{plant.level.pk}/").content.decode()
     listing = admin.get("/monitoring/points/").content.decode()
     assert "V101-LT" in listing and "V101-LT-M" not in listing
-    created = admin.post("/monitoring/points/new/", {
-        "code": "PT-201", "name": "2#罐压力", "kind": "pressure", "unit": "MPa", "range_min": "0", "range_max": "2.5",
-        "h": "1.6", "hh": "1.8", "deadband": "0", "on_delay_s": "0", "severity_1": "warning", "severity_2": "major",
-        "interval_s": "60", "in_service": "on"})
+    created = admin.post(
+        "/monitoring/points/new/",
+        {
+            "code": "PT-201",
+            "name": "2#罐压力",
+            "kind": "pressure",
+            "unit": "MPa",
+            "range_min": "0",
+            "range_max": "2.5",
+            "h": "1.6",
+            "hh": "1.8",
+            "deadband": "0",
+            "on_delay_s": "0",
+            "severity_1": "warning",
+            "severity_2": "major",
+            "interval_s": "60",
+            "in_service": "on",
+        },
+    )
     assert created.status_code == 302
-    bad = admin.post("/monitoring/points/new/", {
-        "code": "PT-202", "name": "x", "kind": "pressure", "unit": "MPa", "range_min": "0", "range_max": "2.5",
-        "h": "1.9", "hh": "1.8", "deadband": "0", "on_delay_s": "0", "severity_1": "warning", "severity_2": "major",
-        "interval_s": "60"})
+    bad = admin.post(
+        "/monitoring/points/new/",
+        {
+            "code": "PT-202",
+            "name": "x",
+            "kind": "pressure",
+            "unit": "MPa",
+            "range_min": "0",
+            "range_max": "2.5",
+            "h": "1.9",
+            "hh": "1.8",
+            "deadband": "0",
+            "on_delay_s": "0",
+            "severity_1": "warning",
+            "severity_2": "major",
+            "interval_s": "60",
+        },
+    )
     assert bad.status_code == 422 and "LL ≤ L ≤ H ≤ HH" in bad.content.decode()
-    edit = admin.post(f"/monitoring/points/{plant.level.pk}/edit/", {
-        "name": "1#液氯储罐液位", "hazard_source": plant.source.pk, "unit": "m", "range_min": "0",
-        "range_max": "10", "l": "1", "h": "7.5", "hh": "9", "deadband": "0.2", "on_delay_s": "5",
-        "severity_1": "warning", "severity_2": "major", "interval_s": "10", "in_service": "on"})
+    edit = admin.post(
+        f"/monitoring/points/{plant.level.pk}/edit/",
+        {
+            "name": "1#液氯储罐液位",
+            "hazard_source": plant.source.pk,
+            "unit": "m",
+            "range_min": "0",
+            "range_max": "10",
+            "l": "1",
+            "h": "7.5",
+            "hh": "9",
+            "deadband": "0.2",
+            "on_delay_s": "5",
+            "severity_1": "warning",
+            "severity_2": "major",
+            "interval_s": "10",
+            "in_service": "on",
+        },
+    )
     assert edit.status_code == 302
     plant.level.refresh_from_db()
     assert (plant.level.h, plant.level.on_delay_s, plant.level.code) == (7.5, 5, "V101-LT")
@@ -154,10 +203,16 @@ def test_gateway_page_shows_a_new_token_once_and_revokes(plant, client_for, worl
 def test_maintenance_page(plant, client_for, world):
     client = client_for(world.users["ent_admin"])
     start = timezone.localtime().replace(second=0, microsecond=0)
-    response = client.post("/monitoring/maintenance/", {
-        "action": "create", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "reason": "检修",
-        "hazard_source": plant.source.pk})
+    response = client.post(
+        "/monitoring/maintenance/",
+        {
+            "action": "create",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "reason": "检修",
+            "hazard_source": plant.source.pk,
+        },
+    )
     assert response.status_code == 302
     window = MaintenanceWindow.objects.get()
     client.post("/monitoring/maintenance/", {"action": "cancel", "window": window.pk})
