@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -192,6 +192,15 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
         422,
         {"code": "invalid_value", "message": _("输入的值无法保存（含不允许的字符或超出范围）"), "field": None},
     )
+
+
+@api.exception_handler(IntegrityError)
+def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    if "datatype mismatch" in str(exc):  # SQLite: an integer parameter beyond 64 bits
+        return _error(request, 422, {"code": "out_of_range", "message": _("数值超出允许范围"), "field": None})
+    # A constraint the service did not foresee (a race between two writers): the record changed meanwhile.
+    logger.warning("integrity error on %s %s: %s", request.method, request.path, exc)
+    return _error(request, 409, {"code": "conflict", "message": _("记录状态已变化，请刷新后重试"), "field": None})
 
 
 @api.exception_handler(OverflowError)
