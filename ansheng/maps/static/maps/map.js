@@ -381,11 +381,14 @@
       layer.group.addTo(this.map);
       this._emit("toggled", layer);
     }
-    if (b[2] - b[0] > 1e-5 || b[3] - b[1] > 1e-5) {
-      this.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {maxZoom: 15, padding: [40, 40]});
-    } else {
-      this.map.setView([hit.point[1], hit.point[0]], 15);
-    }
+    var map = this.map;
+    this._afterZoomAnimation(function () {
+      if (b[2] - b[0] > 1e-5 || b[3] - b[1] > 1e-5) {
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {maxZoom: 15, padding: [40, 40]});
+      } else {
+        map.setView([hit.point[1], hit.point[0]], 15);
+      }
+    });
     // open it now if it is already drawn (an outline, a source in view); otherwise when its layer is drawn again
     if (layer && layer.data) { this._openFocus(); }
     if (this.pendingFocus) { this.reload(false); }
@@ -415,7 +418,14 @@
       this.state[focus.layer].on = true;
       this.state[focus.layer].group.addTo(this.map);
     }
-    this.map.setView([focus.point[1], focus.point[0]], 15);
+    var map = this.map;
+    this._afterZoomAnimation(function () { map.setView([focus.point[1], focus.point[0]], 15); });
+  };
+
+  // Leaflet ignores a zoom asked for while a zoom animation runs (the counties' first fit, say): a search hit
+  // clicked in that moment would stay where it was. Run `move` now, or when the running animation ends.
+  AnshengMap.prototype._afterZoomAnimation = function (move) {
+    if (this.map._animatingZoom) { this.map.once("zoomend", move); } else { move(); }
   };
 
   // --- exports ----------------------------------------------------------------------------------------------------
