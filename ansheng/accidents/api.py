@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -306,9 +306,9 @@ class ReportIn(Schema):
 
 
 @router.post("", response={201: AccidentDetail, **ERRORS}, summary="Report an accident (快报)")
-def report_accident(request: HttpRequest, payload: ReportIn) -> tuple[int, Accident]:
+def report_accident(request: HttpRequest, payload: ReportIn) -> Status:
     accident = services.do_report_accident(acting_user=request.user, data=payload.dict(exclude_none=True))
-    return 201, _detail(accident.pk)
+    return Status(201, _detail(accident.pk))
 
 
 class StatisticsQuery(Schema):
@@ -421,7 +421,7 @@ class FollowUpIn(Schema):
 
 
 @router.post("/{accident_id}/followups", response={201: FollowUpOut, **ERRORS}, summary="File a follow-up (续报)")
-def add_followup(request: HttpRequest, accident_id: int, payload: FollowUpIn) -> tuple[int, FollowUp]:
+def add_followup(request: HttpRequest, accident_id: int, payload: FollowUpIn) -> Status:
     followup = services.do_add_followup(
         acting_user=request.user,
         accident_id=accident_id,
@@ -429,7 +429,7 @@ def add_followup(request: HttpRequest, accident_id: int, payload: FollowUpIn) ->
         figures=payload.figures.dict(exclude_none=True) if payload.figures else None,
         at=payload.at,
     )
-    return 201, followup
+    return Status(201, followup)
 
 
 class StepIn(Schema):
@@ -508,8 +508,10 @@ class OpenInvestigationIn(Schema):
 )
 def open_investigation(
     request: HttpRequest, accident_id: int, payload: OpenInvestigationIn
-) -> tuple[int, Investigation]:
-    return 201, services.do_open_investigation(acting_user=request.user, accident_id=accident_id, **payload.dict())
+) -> Status:
+    return Status(
+        201, services.do_open_investigation(acting_user=request.user, accident_id=accident_id, **payload.dict())
+    )
 
 
 class DaysIn(Schema):

@@ -3,7 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -239,7 +239,7 @@ def summary(request: HttpRequest) -> GradeSummary:
     response={201: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Register a production or storage unit",
 )
-def create_source(request: HttpRequest, payload: SourceCreate) -> tuple[int, HazardSource]:
+def create_source(request: HttpRequest, payload: SourceCreate) -> Status:
     data = payload.dict(exclude_unset=True)
     enterprise_id = data.pop("enterprise", None) or request.user.enterprise_id
     if not enterprise_id:
@@ -247,7 +247,7 @@ def create_source(request: HttpRequest, payload: SourceCreate) -> tuple[int, Haz
             raise PermissionDenied()
         raise ValidationFailed(code="required", field="enterprise")
     source = services.do_create_source(acting_user=request.user, enterprise_id=enterprise_id, data=data)
-    return 201, _detail(request, source.pk)
+    return Status(201, _detail(request, source.pk))
 
 
 @router.get("/{source_id}", response={200: SourceDetail, 404: ErrorOut}, summary="One unit with its grading")
@@ -283,9 +283,9 @@ class SubstanceChange(Schema):
     response={201: SourceDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Add a hazardous chemical; the unit is regraded",
 )
-def add_substance(request: HttpRequest, source_id: int, payload: SubstanceIn) -> tuple[int, HazardSource]:
+def add_substance(request: HttpRequest, source_id: int, payload: SubstanceIn) -> Status:
     services.do_add_substance(acting_user=request.user, source_id=source_id, **payload.dict())
-    return 201, _detail(request, source_id)
+    return Status(201, _detail(request, source_id))
 
 
 @router.patch(
@@ -343,8 +343,8 @@ class CheckIn(Schema):
     response={201: CheckOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record a 包保 check",
 )
-def add_check(request: HttpRequest, source_id: int, payload: CheckIn) -> tuple[int, DutyCheck]:
-    return 201, services.do_record_duty_check(acting_user=request.user, source_id=source_id, **payload.dict())
+def add_check(request: HttpRequest, source_id: int, payload: CheckIn) -> Status:
+    return Status(201, services.do_record_duty_check(acting_user=request.user, source_id=source_id, **payload.dict()))
 
 
 class EvaluationIn(Schema):
@@ -360,8 +360,10 @@ class EvaluationIn(Schema):
     response={201: EvaluationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record a safety evaluation report (valid three years)",
 )
-def add_evaluation(request: HttpRequest, source_id: int, payload: EvaluationIn) -> tuple[int, EvaluationReport]:
-    return 201, services.do_add_evaluation_report(acting_user=request.user, source_id=source_id, data=payload.dict())
+def add_evaluation(request: HttpRequest, source_id: int, payload: EvaluationIn) -> Status:
+    return Status(
+        201, services.do_add_evaluation_report(acting_user=request.user, source_id=source_id, data=payload.dict())
+    )
 
 
 class RegistrationIn(Schema):

@@ -3,7 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -312,9 +312,9 @@ def set_inputs(request: HttpRequest, payload: InputsIn) -> dict[str, Any]:
 
 
 @inputs_router.delete("/inputs/{input_id}", response={204: None, **ERRORS}, summary="Remove a value")
-def remove_input(request: HttpRequest, input_id: int) -> tuple[int, None]:
+def remove_input(request: HttpRequest, input_id: int) -> Status:
     services.do_remove_input(acting_user=request.user, input_id=input_id)
-    return 204, None
+    return Status(204, None)
 
 
 class ItemOut(Schema):

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -163,14 +163,14 @@ def list_points(request: HttpRequest, filters: Query[PointFilters]) -> Any:
     response={201: PointOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Register a monitoring point",
 )
-def create_point(request: HttpRequest, payload: PointCreate) -> tuple[int, MonitoringPoint]:
+def create_point(request: HttpRequest, payload: PointCreate) -> Status:
     data = payload.dict(exclude_unset=True)
     enterprise_id = data.pop("enterprise", None) or request.user.enterprise_id
     if not enterprise_id:
         access.require(request.user, "change", "monitoring_point")
         raise ValidationFailed(code="required", field="enterprise")
     point = services.do_create_point(acting_user=request.user, enterprise_id=enterprise_id, data=data)
-    return 201, _points(request).get(pk=point.pk)
+    return Status(201, _points(request).get(pk=point.pk))
 
 
 @router.get("/points/{point_id}", response={200: PointOut, 404: ErrorOut}, summary="One monitoring point")
@@ -270,14 +270,14 @@ READINGS_BODY = {
     openapi_extra=READINGS_BODY,
     summary="Post readings with a gateway token (or as the enterprise administrator); idempotent on (point, ts)",
 )
-def post_readings(request: HttpRequest) -> tuple[int, Any]:
+def post_readings(request: HttpRequest) -> Status:
     enterprise_id = services.ingest_enterprise(request)
     token = getattr(request, "api_token", None)
     source = f"token:{token.name}" if isinstance(token, ApiToken) else f"user:{request.user.username}"
     try:
         body = request.body
     except RequestDataTooBig:
-        return 413, {"code": "too_large", "message": "请求体过大", "field": None}
+        return Status(413, {"code": "too_large", "message": "请求体过大", "field": None})
     items, error = parse_payload(body)
     submission = Submission(
         enterprise_id, Channel.HTTP, items=items, source=source, error=error, payload=excerpt(body) if error else ""
@@ -287,8 +287,9 @@ def post_readings(request: HttpRequest) -> tuple[int, Any]:
     if submission.error is not None:
         code, message = submission.error
         status = {"malformed_json": 400, "too_many_readings": 413}.get(code, 422)
-        return status, {"code": code, "message": str(message), "field": None if code != "invalid_body" else "readings"}
-    return 200, result.as_dict()
+        field = None if code != "invalid_body" else "readings"
+        return Status(status, {"code": code, "message": str(message), "field": field})
+    return Status(200, result.as_dict())
 
 
 # --- alarms ---------------------------------------------------------------------------------------------------------
@@ -551,20 +552,20 @@ def list_gateways(request: HttpRequest) -> list[ApiToken]:
     response={201: GatewayCreated, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Create a gateway token bound to the enterprise (the secret is shown once)",
 )
-def create_gateway(request: HttpRequest, payload: GatewayIn) -> tuple[int, ApiToken]:
+def create_gateway(request: HttpRequest, payload: GatewayIn) -> Status:
     token, raw = services.do_create_gateway_token(
         acting_user=request.user, name=payload.name, enterprise_id=payload.enterprise, expires_at=payload.expires_at
     )
     token.token = raw  # type: ignore[attr-defined]  (shown this once)
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete(
     "/gateways/{token_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Revoke a gateway token"
 )
-def revoke_gateway(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_gateway(request: HttpRequest, token_id: int) -> Status:
     services.do_revoke_gateway_token(acting_user=request.user, token_id=token_id)
-    return 204, None
+    return Status(204, None)
 
 
 class WindowOut(Schema):
@@ -610,7 +611,7 @@ def list_windows(request: HttpRequest) -> Any:
     response={201: WindowOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Plan a maintenance window (alarms inside it are recorded but not announced)",
 )
-def create_window(request: HttpRequest, payload: WindowIn) -> tuple[int, MaintenanceWindow]:
+def create_window(request: HttpRequest, payload: WindowIn) -> Status:
     data = payload.dict()
     enterprise_id = data.pop("enterprise") or request.user.enterprise_id
     if not enterprise_id:
@@ -619,7 +620,9 @@ def create_window(request: HttpRequest, payload: WindowIn) -> tuple[int, Mainten
     for key in ("starts_at", "ends_at"):
         if timezone.is_naive(data[key]):
             data[key] = timezone.make_aware(data[key])
-    return 201, services.do_create_maintenance_window(acting_user=request.user, enterprise_id=enterprise_id, **data)
+    return Status(
+        201, services.do_create_maintenance_window(acting_user=request.user, enterprise_id=enterprise_id, **data)
+    )
 
 
 @router.post(
