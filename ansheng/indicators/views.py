@@ -224,7 +224,7 @@ def _describe(quantity: Any) -> str:
     if where.exclude_sectors:
         parts.append(_("不含 %(s)s") % {"s": "、".join(str(Sector.label(s)) for s in sorted(where.exclude_sectors))})
     if where.min_grade > 1:
-        parts.append(_("%(g)s及以上事故") % {"g": Grade.KEYS[where.min_grade]})
+        parts.append(_("%(g)s及以上事故") % {"g": Grade.label(str(where.min_grade))})
     if where.min_deaths:
         parts.append(_("死亡 %(n)s 人以上") % {"n": where.min_deaths})
     if where.min_serious_injuries:
