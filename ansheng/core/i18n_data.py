@@ -4,8 +4,10 @@
 ``en`` field. The remaining Chinese names a page shows (GB 6441-1986 categories, GB/T 13861 hazard factor groups,
 the risk methods' factor values and bands, GB 18218 hazard categories, …) are listed by this module in
 ``ansheng/core/data_strings.py`` (generated, committed), so that makemessages extracts them and a page can show
-``gettext(name)``. ``scripts/i18n`` regenerates the list (``python -m ansheng.core.i18n_data``); a test checks that it
-is current.
+``gettext(name)`` (``{{ value|datatr }}`` in a template, ``ansheng/core/templatetags/ansheng_i18n.py``). The
+statistical items and the plan files shipped with the platform (``ansheng/indicators``) are listed the same way; a
+city's own plan files show their own language. ``scripts/i18n`` regenerates the list
+(``python -m ansheng.core.i18n_data``); a test checks that it is current.
 """
 
 from __future__ import annotations
@@ -42,8 +44,30 @@ def _walk(node: Any, fields: set[tuple[str, str]], parent: str = "") -> Iterator
             yield from _walk(item, fields, parent)
 
 
+# The shipped YAML data of the indicators: names, units, help and descriptions.
+YAML_FILES = ("indicators/data/inputs.yaml", "indicators/plans/*.yaml")
+YAML_KEYS = {"name", "unit", "help", "description"}
+
+
+def _walk_yaml(node: Any, key: str = "") -> Iterator[str]:
+    if isinstance(node, dict):
+        for child_key, value in node.items():
+            yield from _walk_yaml(value, str(child_key))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk_yaml(item, key)
+    elif isinstance(node, str) and key in YAML_KEYS:
+        yield node.strip()
+
+
 def strings() -> list[str]:
+    import yaml
+
     found: set[str] = set()
+    for pattern in YAML_FILES:
+        for path in sorted(DATA.parents[1].glob(pattern)):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            found.update(text for text in _walk_yaml(data) if CJK.search(text))
     for path in sorted(DATA.glob("*.json")):
         if path.name in {"divisions.json", "gbt4754.json"}:  # place names and the 1,400 industry classes: data
             continue

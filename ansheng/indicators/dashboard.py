@@ -65,7 +65,7 @@ def indicator_source(user: Any, region_code: str | None) -> dict[str, Any]:
         rows.append(
             {
                 "no": item["no"],
-                "name": item["name"],
+                "name": _(item["name"]),
                 "target": item["target"],
                 "actual": item["actual"],
                 "status": str(label),
@@ -75,7 +75,7 @@ def indicator_source(user: Any, region_code: str | None) -> dict[str, Any]:
         )
     return {
         "title": _("规划指标"),
-        "subtitle": str(figures["plan_name"])[:80],
+        "subtitle": _(str(figures["plan_name"]))[:80],
         "kind": "table",
         "link": "/indicators/dashboard/",
         "headline": [

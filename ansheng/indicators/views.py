@@ -214,7 +214,7 @@ def _describe(quantity: Any) -> str:
         return ""
     if quantity.input:
         item = items().get(quantity.input)
-        return _("统计基础数据：%(name)s") % {"name": item.name if item else quantity.input}
+        return _("统计基础数据：%(name)s") % {"name": _(item.name) if item else quantity.input}
     where = quantity.where
     parts = []
     if where.sectors is not None:
@@ -315,13 +315,15 @@ class InputsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for item in items().values():
+            # Names from the shipped inputs.yaml are in the catalogue (ansheng/core/data_strings.py).
+            name = _(item.name)
             self.fields[item.code] = forms.DecimalField(
-                label=f"{item.name}（{item.unit}）" if item.unit else item.name,
+                label=_("%(name)s（%(unit)s）") % {"name": name, "unit": _(item.unit)} if item.unit else name,
                 required=False,
                 min_value=0,
                 decimal_places=item.decimals or 0,
                 max_digits=20,
-                help_text=item.help,
+                help_text=_(item.help) if item.help else "",
             )
 
 

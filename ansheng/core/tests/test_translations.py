@@ -198,7 +198,8 @@ _BRACE = re.compile(r"\{[^{}]*\}")
 
 
 def _placeholders(text: str, flags: set[str]) -> tuple[list[str], list[str]]:
-    printf = _PRINTF.findall(text) if not flags & {"no-python-format", "no-c-format"} else []
+    # xgettext flags every string with a placeholder; an unflagged one is plain text, where "%" means percent.
+    printf = _PRINTF.findall(text) if flags & {"python-format", "c-format", "javascript-format"} else []
     named = sorted(p for p in printf if p.startswith("%("))
     positional = [p for p in printf if not p.startswith("%(")]
     brace = sorted(_BRACE.findall(text)) if "python-brace-format" in flags else []
