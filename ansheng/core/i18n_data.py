@@ -68,6 +68,9 @@ def strings() -> list[str]:
         for path in sorted(DATA.parents[1].glob(pattern)):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             found.update(text for text in _walk_yaml(data) if CJK.search(text))
+    from ansheng.domain.plans import FORMULAS
+
+    found.update(formula.zh for formula in FORMULAS.values())
     for path in sorted(DATA.glob("*.json")):
         if path.name in {"divisions.json", "gbt4754.json"}:  # place names and the 1,400 industry classes: data
             continue

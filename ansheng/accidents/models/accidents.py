@@ -53,6 +53,11 @@ def type_1986_choices() -> list[tuple[int, Any]]:
     return [(number, _(name)) for number, name in gb6441_1986_types()]
 
 
+def local_name(named: Any) -> str:
+    """The name of a rules-library record that carries both languages (``zh``/``en``), in the active one."""
+    return str(named.en if (get_language() or "").startswith("en") else named.zh)
+
+
 def accident_type_name(accident_type: Any) -> str:
     """A GB 6441-2025 type's name in the active language (the standard gives both)."""
     if (get_language() or "").startswith("en"):
@@ -300,7 +305,7 @@ class ReportStep(models.Model):
     def labels(self) -> tuple[str, str]:
         from ansheng.domain.accidents import authority
 
-        return authority(self.sender).zh, authority(self.recipient).zh
+        return local_name(authority(self.sender)), local_name(authority(self.recipient))
 
 
 class FollowUp(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -19,3 +19,14 @@ def datatr(value: Any) -> Any:
     if isinstance(value, str) and value:
         return gettext(value)
     return value
+
+
+@register.filter
+def local(value: Any) -> Any:
+    """`{{ record|local }}`: the active language's text of a record that carries both (``zh``/``en`` attributes or
+    keys, as the rules library's records and errors do)."""
+    english = (get_language() or "").startswith("en")
+    key = "en" if english else "zh"
+    if isinstance(value, dict):
+        return value.get(key) or value.get("zh", "")
+    return getattr(value, key, None) or getattr(value, "zh", value)

@@ -381,3 +381,16 @@ def test_domain_errors_carry_both_languages():
         }
     with translation.override("zh-hans"):
         assert from_domain(error).as_dict()["message"] == "数量应为非负数"
+
+
+def test_the_data_filters():
+    from ansheng.core.templatetags.ansheng_i18n import datatr, local
+    from ansheng.domain.accidents import authority
+
+    county = authority("county")
+    with translation.override("en"):
+        assert datatr("物体打击") == "Struck by object"  # GB 6441-1986, named only in Chinese by the rules library
+        assert datatr("某企业自填的名称") == "某企业自填的名称" and datatr(None) is None
+        assert local(county) == county.en and local({"zh": "原因", "en": "reason"}) == "reason"
+    with translation.override("zh-hans"):
+        assert datatr("物体打击") == "物体打击" and local(county) == county.zh
