@@ -394,3 +394,19 @@ def test_the_data_filters():
         assert local(county) == county.en and local({"zh": "原因", "en": "reason"}) == "reason"
     with translation.override("zh-hans"):
         assert datatr("物体打击") == "物体打击" and local(county) == county.zh
+
+
+@pytest.mark.parametrize("persona", ["city", "county_a", "ent_admin"])
+def test_the_dashboard_panels_keep_the_protocol_in_english(world, persona):
+    """English titles and labels must fit the panel protocol's limits (docs/dashboard.md) as the Chinese ones do."""
+    from ansheng.dashboard.board import build
+
+    broken = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            panels = build(world.users[persona], None)["panels"]
+        broken[language] = {p["source"]: p.get("message") for p in panels if p["kind"] == "error"}
+    # A panel the English breaks (a title over 40 characters, …) that the Chinese does not.
+    assert set(broken["en"]) <= set(broken["zh-hans"]), broken["en"]
+    assert len(broken["zh-hans"]) < len(panels)
+    assert all(not CJK.search(str(p.get("title", ""))) for p in panels if p["kind"] != "missing"), panels

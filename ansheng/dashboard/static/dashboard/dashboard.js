@@ -219,7 +219,7 @@
   setInterval(refresh, Math.max(5, data.refresh_seconds || 30) * 1000);
 
   // the clock shows the platform's time (Beijing time), whatever the zone of the screen's computer
-  var clock = new Intl.DateTimeFormat("zh-CN", {
+  var clock = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
     timeZone: script.getAttribute("data-time-zone") || undefined, hour12: false, year: "numeric", month: "2-digit",
     day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", weekday: "short"
   });

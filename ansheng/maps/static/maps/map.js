@@ -489,7 +489,7 @@
     ctx.fillText(this.config.title || "", 12, head / 2);
     ctx.font = "12px " + font;
     ctx.textAlign = "right";
-    var stamp = new Intl.DateTimeFormat("zh-CN", {
+    var stamp = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
       timeZone: this.config.time_zone || undefined, hour12: false, year: "numeric", month: "2-digit", day: "2-digit",
       hour: "2-digit", minute: "2-digit"
     }).format(new Date());
