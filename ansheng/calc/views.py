@@ -361,7 +361,7 @@ def _band_rows(method: str, band_label: str | None) -> list[dict[str, Any]]:
             span = f"{symbol} < {high}"
         rows.append(
             {
-                "level": band.level.label_en if forms.english() else band.level.label_zh,
+                "level": gettext(band.level.label_zh),  # the catalogue's terms (重大/较大/一般/低)
                 "colour": band.level.colour,
                 "colour_zh": band.level.colour_zh,
                 "span": span,

@@ -26,7 +26,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Beyond every {"zh": …} without an "en": fields that hold display text under another name.
 NAMED_FIELDS = {
     "gb18218.json": {("table2", "class"), ("table2", "description"), ("table5", "label"), ("table6", "label")},
-    "risk_bands.json": {("bands", "label"), ("bands", "level")},
+    "risk_bands.json": {("bands", "label"), ("bands", "level"), ("control_levels", "*")},
 }
 
 
@@ -35,7 +35,7 @@ def _walk(node: Any, fields: set[tuple[str, str]], parent: str = "") -> Iterator
         if isinstance(node.get("zh"), str) and "en" not in node:
             yield node["zh"]
         for key, value in node.items():
-            if isinstance(value, str) and (parent, key) in fields:
+            if isinstance(value, str) and ((parent, key) in fields or (parent, "*") in fields):
                 yield value
             else:
                 yield from _walk(value, fields, key)
