@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansheng.accidents import clock, statistics
 from ansheng.accidents.choices import Grade, Status
@@ -67,35 +68,39 @@ def accident_figures(user: Any, region_code: str | None) -> dict[str, Any]:
 def accident_source(user: Any, region_code: str | None) -> dict[str, Any]:
     """The dashboard panel (docs/dashboard.md): accidents, deaths and serious injuries this year against last."""
     figures = accident_figures(user, region_code)
-    title = "事故：今年与去年同期"
+    title = _("事故：今年与去年同期")
     if not figures:
         return {
             "title": title,
             "kind": "table",
             "columns": [{"key": "x", "label": "—"}],
             "rows": [],
-            "empty": "无权查看该区域的事故",
+            "empty": _("无权查看该区域的事故"),
         }
     this, last = figures["this_year"], figures["last_year"]
-    labels = (("accidents", "起数"), ("deaths", "死亡"), ("serious_injuries", "重伤"))
+    labels = (("accidents", _("起数")), ("deaths", _("死亡")), ("serious_injuries", _("重伤")))
     return {
         "title": title,
         "kind": "bar",
         "link": "/accidents/statistics/",
         "categories": [label for _key, label in labels],
         "series": [
-            {"name": f"{this['year']}年", "values": [this[key] for key, _l in labels], "colour": "red"},
-            {"name": f"{last['year']}年同期", "values": [last[key] for key, _l in labels], "colour": "grey"},
+            {"name": _("%(y)s 年") % {"y": this["year"]}, "values": [this[key] for key, _l in labels], "colour": "red"},
+            {
+                "name": _("%(y)s 年同期") % {"y": last["year"]},
+                "values": [last[key] for key, _l in labels],
+                "colour": "grey",
+            },
         ],
         "headline": [
-            {"label": "未结案", "value": figures["open"], "unit": "起", "link": "/accidents/"},
-            {"label": "待报送", "value": figures["pending_reports"], "unit": "项", "colour": "orange"},
+            {"label": _("未结案"), "value": figures["open"], "unit": _("起"), "link": "/accidents/"},
+            {"label": _("待报送"), "value": figures["pending_reports"], "unit": _("项"), "colour": "orange"},
             {
-                "label": "已超时",
+                "label": _("已超时"),
                 "value": figures["overdue_reports"],
-                "unit": "项",
+                "unit": _("项"),
                 "colour": "red" if figures["overdue_reports"] else "green",
             },
         ],
-        "note": f"截至 {this['until']}；统计口径见事故统计页",
+        "note": _("截至 %(day)s；统计口径见事故统计页") % {"day": this["until"]},
     }

@@ -10,7 +10,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.accidents.choices import Handling, Nature, PartyKind, Sector
-from ansheng.accidents.models.accidents import type_1986_choices
+from ansheng.accidents.models.accidents import accident_type_name, type_1986_choices
 from ansheng.core.access import visible_regions
 from ansheng.domain.accident_types import basic_types
 from ansheng.enterprises.choices import Category
@@ -36,7 +36,7 @@ def people(label: Any, required: bool = False) -> forms.IntegerField:
 
 
 def type_2025_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + [(f"WSA1{t.code}", f"WSA1{t.code} {t.zh}") for t in basic_types()]
+    return [("", "—")] + [(f"WSA1{t.code}", f"WSA1{t.code} {accident_type_name(t)}") for t in basic_types()]
 
 
 class ReportForm(forms.Form):

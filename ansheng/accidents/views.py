@@ -37,7 +37,7 @@ from ansheng.accidents.forms import (
     rows,
 )
 from ansheng.accidents.models import Accident
-from ansheng.accidents.models.accidents import FIGURES
+from ansheng.accidents.models.accidents import FIGURES, local_name
 from ansheng.core import access
 from ansheng.core.errors import AnshengError, PermissionDenied, put_on_form
 from ansheng.domain import accidents as rules
@@ -178,6 +178,9 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grading": services._grading(accident),
         "authority_of": rules.authority,
         "investigation_plan": rules.investigation(rules.AccidentGrade(accident.grade), accident.occurred_at),
+        "investigated_by": local_name(
+            rules.investigation(rules.AccidentGrade(accident.grade), accident.occurred_at).investigated_by
+        ),
         "now": now,
     }
     if request.htmx and request.GET.get("part") == "clock":  # type: ignore[attr-defined]
@@ -370,7 +373,7 @@ def open_investigation(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {
             "grade": accident.grade_label,
-            "who": plan.investigated_by.zh,
+            "who": local_name(plan.investigated_by),
             "due": timezone.localtime(plan.report_due).strftime("%Y-%m-%d") if plan.report_due else "",
         },
         run=lambda a, d: services.do_open_investigation(acting_user=request.user, accident_id=a.pk, **d),

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from ansheng.calc import contract, forms, lookup
@@ -215,9 +216,7 @@ def _gb18218_labels() -> dict[str, str]:
 
 
 def _table2_choices() -> list[dict[str, str]]:
-    return [
-        {"value": str(s.symbol), "label": f"{s.symbol} {s.hazard_class}（{s.description}）"} for s in gb18218.table2()
-    ]
+    return [{"value": str(s.symbol), "label": _category_label(s)} for s in gb18218.table2()]
 
 
 def _beta_source(contribution: gb18218.Contribution) -> str:
@@ -338,6 +337,13 @@ def _factor_text(value: Fraction) -> str:
     return _decimal_text(value)
 
 
+def _category_label(category: Any) -> str:
+    """A GB 18218 Table 2 category, e.g. "W5.3 易燃液体（…）" (names from ansheng/core/data_strings.py)."""
+    if forms.english():
+        return f"{category.symbol} {gettext(category.hazard_class)} ({gettext(category.description)})"
+    return f"{category.symbol} {category.hazard_class}（{category.description}）"
+
+
 def _band_rows(method: str, band_label: str | None) -> list[dict[str, Any]]:
     bands = risk.default_bands(method).bands
     symbol = risk.method_table(method).formula.split(" = ")[0]
@@ -355,11 +361,11 @@ def _band_rows(method: str, band_label: str | None) -> list[dict[str, Any]]:
             span = f"{symbol} < {high}"
         rows.append(
             {
-                "level": band.level.label_en if forms.english() else band.level.label_zh,
+                "level": gettext(band.level.label_zh),  # the catalogue's terms (重大/较大/一般/低)
                 "colour": band.level.colour,
                 "colour_zh": band.level.colour_zh,
                 "span": span,
-                "label": band.label,
+                "label": gettext(band.label),
                 "hit": band.label == band_label,
             }
         )
@@ -376,7 +382,7 @@ def risk_page(request: HttpRequest) -> HttpResponse:
         {
             "name": f.name,
             "label": f"{f.name} {f.en if en else f.zh}",
-            "options": [{"value": _factor_text(o.value), "meaning": o.zh} for o in f.options],
+            "options": [{"value": _factor_text(o.value), "meaning": gettext(o.zh)} for o in f.options],
             "value": request.GET.get(f.name, ""),
             "error": "",
         }

@@ -5,6 +5,7 @@ There is no Django admin: it would edit records around the services, the access 
 import importlib
 
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from ansheng.config.api import api
 from ansheng.core.registry import platform_apps
@@ -16,6 +17,8 @@ handler500 = "ansheng.core.views.error_500"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The djangojs catalogue of the current language: gettext()/interpolate() for the apps' static scripts.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
 for app in platform_apps():

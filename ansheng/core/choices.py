@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChoiceSet:
@@ -125,9 +126,10 @@ class ChangeAction(ChoiceSet):
     DELETE = "delete"
 
     CHOICES: ClassVar[list[tuple[str, Any, str]]] = [
-        (CREATE, _("新增"), "green"),
-        (UPDATE, _("修改"), "blue"),
-        (DELETE, _("删除"), "red"),
+        # In the change log: what happened to a record ("Created", not the button "Add").
+        (CREATE, pgettext_lazy("change log", "新增"), "green"),
+        (UPDATE, pgettext_lazy("change log", "修改"), "blue"),
+        (DELETE, pgettext_lazy("change log", "删除"), "red"),
     ]
 
 

@@ -39,6 +39,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 KINDS = ("stats", "pie", "bar", "line", "table")
 COLOURS = ("red", "orange", "yellow", "blue", "green", "teal", "purple", "grey")
 ALIGN = ("left", "right", "center")
@@ -57,13 +59,13 @@ class PanelError(ValueError):
 def _text(value: Any, path: str, *, required: bool = False, max_length: int = 200) -> str | None:
     if value is None or value == "":
         if required:
-            raise PanelError(path, "必填")
+            raise PanelError(path, _("必填"))
         return None
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise PanelError(path, "应为文本")
+        raise PanelError(path, _("应为文本"))
     text = str(value)
     if len(text) > max_length:
-        raise PanelError(path, f"超过 {max_length} 个字符")
+        raise PanelError(path, _("超过 %(n)s 个字符") % {"n": max_length})
     return text
 
 
@@ -71,13 +73,13 @@ def _number(value: Any, path: str, *, nullable: bool = True, minimum: float | No
     if value is None:
         if nullable:
             return None
-        raise PanelError(path, "必填")
+        raise PanelError(path, _("必填"))
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PanelError(path, "应为数字")
+        raise PanelError(path, _("应为数字"))
     if not math.isfinite(value):
-        raise PanelError(path, "应为有限数字")
+        raise PanelError(path, _("应为有限数字"))
     if minimum is not None and value < minimum:
-        raise PanelError(path, f"不能小于 {minimum:g}")
+        raise PanelError(path, _("不能小于 %(n)s") % {"n": f"{minimum:g}"})
     return value
 
 
@@ -85,14 +87,14 @@ def _colour(value: Any, path: str) -> str | None:
     if value in (None, ""):
         return None
     if value not in COLOURS:
-        raise PanelError(path, f"颜色应为 {', '.join(COLOURS)} 之一")
+        raise PanelError(path, _("颜色应为 %(choices)s 之一") % {"choices": ", ".join(COLOURS)})
     return str(value)
 
 
 def _link(value: Any, path: str) -> str | None:
     text = _text(value, path, max_length=300)
     if text is not None and not (text.startswith("/") and not text.startswith("//")):
-        raise PanelError(path, "链接应为本站路径（以 / 开头）")
+        raise PanelError(path, _("链接应为本站路径（以 / 开头）"))
     return text
 
 
@@ -100,17 +102,17 @@ def _list(value: Any, path: str, *, minimum: int = 0, maximum: int) -> list[Any]
     if value is None:
         value = []
     if not isinstance(value, list | tuple):
-        raise PanelError(path, "应为数组")
+        raise PanelError(path, _("应为数组"))
     if len(value) < minimum:
-        raise PanelError(path, f"至少 {minimum} 项")
+        raise PanelError(path, _("至少 %(n)s 项") % {"n": minimum})
     if len(value) > maximum:
-        raise PanelError(path, f"最多 {maximum} 项")
+        raise PanelError(path, _("最多 %(n)s 项") % {"n": maximum})
     return list(value)
 
 
 def _dict(value: Any, path: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise PanelError(path, "应为对象")
+        raise PanelError(path, _("应为对象"))
     return value
 
 
@@ -143,11 +145,11 @@ def _by_region(value: Any) -> dict[str, Any] | None:
     for code, figure in regions.items():
         path = f"by_region.{code}"
         if not isinstance(code, str) or not code.isdigit():
-            raise PanelError(path, "键应为区划代码")
+            raise PanelError(path, _("键应为区划代码"))
         if isinstance(figure, dict):
             unknown = set(figure) - set(RISK_COLOURS)
             if unknown:
-                raise PanelError(path, "按颜色计数时键应为 red、orange、yellow、blue")
+                raise PanelError(path, _("按颜色计数时键应为 red、orange、yellow、blue"))
             result[code] = {
                 c: _number(figure.get(c, 0), f"{path}.{c}", nullable=False, minimum=0) for c in RISK_COLOURS
             }
@@ -161,7 +163,7 @@ def validate(raw: Any) -> dict[str, Any]:
     panel = _dict(raw, "panel")
     kind = panel.get("kind")
     if kind not in KINDS:
-        raise PanelError("kind", f"应为 {', '.join(KINDS)} 之一")
+        raise PanelError("kind", _("应为 %(choices)s 之一") % {"choices": ", ".join(KINDS)})
     result: dict[str, Any] = _clean(
         {
             "title": _text(panel.get("title"), "title", required=True, max_length=40),
@@ -207,7 +209,8 @@ def validate(raw: Any) -> dict[str, Any]:
             if len(values) != len(categories):
                 raise PanelError(
                     f"series[{i}].values",
-                    f"应有 {len(categories)} 个值（与 categories 一一对应），实有 {len(values)} 个",
+                    _("应有 %(n)s 个值（与 categories 一一对应），实有 %(m)s 个")
+                    % {"n": len(categories), "m": len(values)},
                 )
             cleaned_series.append(
                 _clean(
@@ -231,7 +234,7 @@ def validate(raw: Any) -> dict[str, Any]:
             column = _dict(raw_column, f"columns[{i}]")
             align = column.get("align") or "left"
             if align not in ALIGN:
-                raise PanelError(f"columns[{i}].align", "应为 left、right 或 center")
+                raise PanelError(f"columns[{i}].align", _("应为 left、right 或 center"))
             cleaned_columns.append(
                 {
                     "key": _text(column.get("key"), f"columns[{i}].key", required=True, max_length=40),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ansheng.accidents import statistics
 from ansheng.core import access
@@ -37,12 +39,12 @@ def indicator_figures(user: Any, region_code: str | None) -> dict[str, Any]:
 
 
 STATUS = {
-    "attained": ("已达成", "green"),
-    "on_track": ("进度正常", "teal"),
-    "off_track": ("进度滞后", "orange"),
-    "missed": ("未达成", "red"),
-    "not_started": ("未开始", "grey"),
-    "no_data": ("缺数据", "grey"),
+    "attained": (gettext_lazy("已达成"), "green"),
+    "on_track": (gettext_lazy("进度正常"), "teal"),
+    "off_track": (gettext_lazy("进度滞后"), "orange"),
+    "missed": (gettext_lazy("未达成"), "red"),
+    "not_started": (gettext_lazy("未开始"), "grey"),
+    "no_data": (gettext_lazy("缺数据"), "grey"),
 }
 
 
@@ -51,11 +53,11 @@ def indicator_source(user: Any, region_code: str | None) -> dict[str, Any]:
     figures = indicator_figures(user, region_code)
     if not figures:
         return {
-            "title": "规划指标",
+            "title": _("规划指标"),
             "kind": "table",
             "columns": [{"key": "x", "label": "—"}],
             "rows": [],
-            "empty": "无权查看或没有适用的规划",
+            "empty": _("无权查看或没有适用的规划"),
         }
     rows = []
     for item in figures["items"]:
@@ -63,34 +65,34 @@ def indicator_source(user: Any, region_code: str | None) -> dict[str, Any]:
         rows.append(
             {
                 "no": item["no"],
-                "name": item["name"],
+                "name": _(item["name"]),
                 "target": item["target"],
                 "actual": item["actual"],
-                "status": label,
+                "status": str(label),
                 "_colour": colour,
                 "_link": f"/indicators/plans/{figures['plan']}/{item['no']}/",
             }
         )
     return {
-        "title": "规划指标",
-        "subtitle": str(figures["plan_name"])[:80],
+        "title": _("规划指标"),
+        "subtitle": _(str(figures["plan_name"]))[:80],
         "kind": "table",
         "link": "/indicators/dashboard/",
         "headline": [
-            {"label": "达成或正常", "value": figures["attained"], "unit": "项", "colour": "green"},
+            {"label": _("达成或正常"), "value": figures["attained"], "unit": _("项"), "colour": "green"},
             {
-                "label": "未达成或滞后",
+                "label": _("未达成或滞后"),
                 "value": figures["missed"],
-                "unit": "项",
+                "unit": _("项"),
                 "colour": "red" if figures["missed"] else "green",
             },
         ],
         "columns": [
-            {"key": "no", "label": "序号", "align": "right"},
-            {"key": "name", "label": "指标"},
-            {"key": "target", "label": "目标", "align": "right"},
-            {"key": "actual", "label": "实际", "align": "right"},
-            {"key": "status", "label": "状态"},
+            {"key": "no", "label": _("序号"), "align": "right"},
+            {"key": "name", "label": _("指标")},
+            {"key": "target", "label": _("目标"), "align": "right"},
+            {"key": "actual", "label": _("实际"), "align": "right"},
+            {"key": "status", "label": _("状态")},
         ],
         "rows": rows,
     }

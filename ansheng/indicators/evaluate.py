@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansheng.accidents import statistics
 from ansheng.accidents.statistics import Fact, FactGroup
@@ -134,9 +135,9 @@ class Row:
         target = self.indicator.target
         amount = float(target.value)
         if target.kind == "reduce_by":
-            return f"下降 {amount * 100:g}%"
+            return _("下降 %(n)s%%") % {"n": f"{amount * 100:g}"}
         if target.kind == "increase_by":
-            return f"上升 {amount * 100:g}%"
+            return _("上升 %(n)s%%") % {"n": f"{amount * 100:g}"}
         if target.kind == "at_least":
             return f"≥ {amount:g}{self.indicator.unit if self.indicator.unit != '%' else '%'}"
         return f"≤ {amount:g}{self.indicator.unit if self.indicator.unit != '%' else '%'}"

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ansheng.accidents import statistics
 from ansheng.accidents.choices import Grade, Sector, Status, StepState
@@ -187,13 +188,13 @@ def build_report(user: Any, region: Region, period: Period) -> dict[str, Any]:
     }
 
 
-FIGURE_LABELS = (
-    ("accidents", "事故起数"),
-    ("deaths", "死亡人数"),
-    ("missing", "失踪人数"),
-    ("serious_injuries", "重伤人数"),
-    ("minor_injuries", "轻伤人数"),
-    ("direct_loss", "直接经济损失（万元）"),
+FIGURE_LABELS = (  # translated where shown (gettext_noop only marks them for the catalogue)
+    ("accidents", gettext_noop("事故起数")),
+    ("deaths", gettext_noop("死亡人数")),
+    ("missing", gettext_noop("失踪人数")),
+    ("serious_injuries", gettext_noop("重伤人数")),
+    ("minor_injuries", gettext_noop("轻伤人数")),
+    ("direct_loss", gettext_noop("直接经济损失（万元）")),
 )
 
 

@@ -214,7 +214,7 @@ def _describe(quantity: Any) -> str:
         return ""
     if quantity.input:
         item = items().get(quantity.input)
-        return _("统计基础数据：%(name)s") % {"name": item.name if item else quantity.input}
+        return _("统计基础数据：%(name)s") % {"name": _(item.name) if item else quantity.input}
     where = quantity.where
     parts = []
     if where.sectors is not None:
@@ -224,7 +224,7 @@ def _describe(quantity: Any) -> str:
     if where.exclude_sectors:
         parts.append(_("不含 %(s)s") % {"s": "、".join(str(Sector.label(s)) for s in sorted(where.exclude_sectors))})
     if where.min_grade > 1:
-        parts.append(_("%(g)s及以上事故") % {"g": Grade.KEYS[where.min_grade]})
+        parts.append(_("%(g)s及以上事故") % {"g": Grade.label(str(where.min_grade))})
     if where.min_deaths:
         parts.append(_("死亡 %(n)s 人以上") % {"n": where.min_deaths})
     if where.min_serious_injuries:
@@ -315,13 +315,15 @@ class InputsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for item in items().values():
+            # Names from the shipped inputs.yaml are in the catalogue (ansheng/core/data_strings.py).
+            name = _(item.name)
             self.fields[item.code] = forms.DecimalField(
-                label=f"{item.name}（{item.unit}）" if item.unit else item.name,
+                label=_("%(name)s（%(unit)s）") % {"name": name, "unit": _(item.unit)} if item.unit else name,
                 required=False,
                 min_value=0,
                 decimal_places=item.decimals or 0,
                 max_digits=20,
-                help_text=item.help,
+                help_text=_(item.help) if item.help else "",
             )
 
 

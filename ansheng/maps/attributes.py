@@ -77,7 +77,7 @@ ATTRIBUTES: dict[str, tuple[Attribute, ...]] = {
     RiskSourceKind.TAILINGS_POND: (
         Attribute("grade", _("等别"), CHOICE, required=True, choices=TAILINGS_GRADES),
         Attribute("dam_height_m", _("坝高"), NUMBER, "m", minimum=0, maximum=400),
-        Attribute("capacity_10k_m3", _("全库容"), NUMBER, "万m³", minimum=0, maximum=1_000_000),
+        Attribute("capacity_10k_m3", _("全库容"), NUMBER, _("万m³"), minimum=0, maximum=1_000_000),
         Attribute("downstream_distance_m", _("下游最近居民或重要设施距离"), INT, "m", minimum=0, maximum=100_000),
         Attribute("downstream_residents", _("下游1公里内居民（人）"), INT, minimum=0, maximum=1_000_000),
         Attribute("mineral", _("矿种"), TEXT, max_length=32),

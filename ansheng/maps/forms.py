@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.core.access import scope_for, visible_regions
@@ -93,7 +94,9 @@ class GeometryForm(forms.Form):
 
 
 def _attribute_field(attribute: Attribute) -> forms.Field:
-    label = f"{attribute.label}（{attribute.unit}）" if attribute.unit and attribute.type != CHOICE else attribute.label
+    label: Any = attribute.label
+    if attribute.unit and attribute.type != CHOICE:
+        label = gettext("%(name)s（%(unit)s）") % {"name": attribute.label, "unit": attribute.unit}
     if attribute.type == CHOICE:
         return forms.ChoiceField(
             label=label, required=False, choices=[("", "—"), *[(v, str(lbl)) for v, lbl in attribute.choices]]

@@ -144,9 +144,13 @@ def counties(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
             per_100 = round(major * 100 / total, 2) if total else 0.0
         summary = [[_("企业数"), total]]
         if share is not None:
-            summary.append([_("红橙企业占比"), f"{share * 100:.1f}%（{red_orange} 家）"])
+            summary.append(
+                [_("红橙企业占比"), _("%(share)s%%（%(n)s 家）") % {"share": f"{share * 100:.1f}", "n": red_orange}]
+            )
         if per_100 is not None:
-            summary.append([_("每百家企业未销号重大隐患"), f"{per_100:g}（{major} 项）"])
+            summary.append(
+                [_("每百家企业未销号重大隐患"), _("%(value)s（%(n)s 项）") % {"value": f"{per_100:g}", "n": major}]
+            )
         features.append(
             {
                 "type": "Feature",

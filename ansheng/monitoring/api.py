@@ -4,6 +4,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -277,7 +278,7 @@ def post_readings(request: HttpRequest) -> Status:
     try:
         body = request.body
     except RequestDataTooBig:
-        return Status(413, {"code": "too_large", "message": "请求体过大", "field": None})
+        return Status(413, {"code": "too_large", "message": _("请求体过大"), "field": None})
     items, error = parse_payload(body)
     submission = Submission(
         enterprise_id, Channel.HTTP, items=items, source=source, error=error, payload=excerpt(body) if error else ""
@@ -410,7 +411,9 @@ def _alarms(request: HttpRequest) -> Any:
 def list_alarms(request: HttpRequest, filters: Query[AlarmFilters]) -> Any:
     params = filters.dict(exclude_none=True)
     if params.get("state") not in {None, "active", "open", "cleared", "closed", "all"}:
-        raise ValidationFailed("state 应为 active、open、cleared、closed 或 all", code="invalid_choice", field="state")
+        raise ValidationFailed(
+            _("state 应为 active、open、cleared、closed 或 all"), code="invalid_choice", field="state"
+        )
     return alarm_filters(_alarms(request), params)
 
 
@@ -453,7 +456,7 @@ def shelve(request: HttpRequest, alarm_id: int, payload: ShelveIn) -> Alarm:
     until = payload.until
     if until is None:
         if payload.minutes is None:
-            raise ValidationFailed("请给出搁置截止时间 until 或时长 minutes", code="required", field="until")
+            raise ValidationFailed(_("请给出搁置截止时间 until 或时长 minutes"), code="required", field="until")
         until = timezone.now() + dt.timedelta(minutes=payload.minutes)
     elif timezone.is_naive(until):
         until = timezone.make_aware(until)
@@ -688,7 +691,7 @@ def alarm_statistics(
     if not access.can(request.user, "view", "monitoring_stats"):
         raise PermissionDenied()
     if not 1 <= days <= 366:
-        raise ValidationFailed("days 应在 1～366 之间", code="out_of_range", field="days")
+        raise ValidationFailed(_("days 应在 1～366 之间"), code="out_of_range", field="days")
     data = stats.alarm_stats(request.user, county, enterprise, days)
     data["standing_alarms"] = [a.pk for a in data["standing_alarms"]]
     data["chattering"] = [p.code for p in data["chattering"]]

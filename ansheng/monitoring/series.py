@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansheng.core.errors import ValidationFailed
 from ansheng.monitoring import conf, store
@@ -27,9 +28,9 @@ def series_for(
     end = end or timezone.now()
     start = start or end - dt.timedelta(hours=6)
     if start >= end:
-        raise ValidationFailed("开始时间应早于结束时间", code="end_before_start", field="start")
+        raise ValidationFailed(_("开始时间应早于结束时间"), code="end_before_start", field="start")
     if resolution not in {"auto", *RESOLUTIONS}:
-        raise ValidationFailed("resolution 应为 auto、raw、1m 或 1h", code="invalid_choice", field="resolution")
+        raise ValidationFailed(_("resolution 应为 auto、raw、1m 或 1h"), code="invalid_choice", field="resolution")
     span = end - start
     raw_from = timezone.now() - dt.timedelta(days=conf.get("MONITORING_RAW_RETENTION_DAYS"))
     if resolution == "auto":

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.accidents.choices import (
@@ -27,7 +28,7 @@ from ansheng.accidents.choices import (
     StepState,
 )
 from ansheng.core.access import Scoping
-from ansheng.domain.accident_types import gb6441_1986_types
+from ansheng.domain.accident_types import basic_types, gb6441_1986_types
 from ansheng.enterprises.choices import Category
 from ansheng.enterprises.validators import validate_industry_code, validate_latitude, validate_longitude
 
@@ -47,8 +48,21 @@ def validate_wsa(value: str) -> None:
         raise ValidationError(exc.message(translation.get_language() or "zh-hans"), code=exc.code) from None
 
 
-def type_1986_choices() -> list[tuple[int, str]]:
-    return [(number, name) for number, name in gb6441_1986_types()]
+def type_1986_choices() -> list[tuple[int, Any]]:
+    # The names are in the English catalogue through ansheng/core/data_strings.py.
+    return [(number, _(name)) for number, name in gb6441_1986_types()]
+
+
+def local_name(named: Any) -> str:
+    """The name of a rules-library record that carries both languages (``zh``/``en``), in the active one."""
+    return str(named.en if (get_language() or "").startswith("en") else named.zh)
+
+
+def accident_type_name(accident_type: Any) -> str:
+    """A GB 6441-2025 type's name in the active language (the standard gives both)."""
+    if (get_language() or "").startswith("en"):
+        return str(accident_type.en[:1].upper() + accident_type.en[1:])
+    return str(accident_type.zh)
 
 
 class Accident(models.Model):
@@ -240,7 +254,9 @@ class Accident(models.Model):
             return ""
         from ansheng.domain.accident_types import parse_wsa
 
-        return parse_wsa(self.type_2025).name_zh or ""
+        parsed = parse_wsa(self.type_2025)
+        found = next((t for t in basic_types() if f"WSA1{t.code}" == parsed.code), None)
+        return accident_type_name(found) if found else parsed.name_zh or ""
 
 
 class ReportStep(models.Model):
@@ -289,7 +305,7 @@ class ReportStep(models.Model):
     def labels(self) -> tuple[str, str]:
         from ansheng.domain.accidents import authority
 
-        return authority(self.sender).zh, authority(self.recipient).zh
+        return local_name(authority(self.sender)), local_name(authority(self.recipient))
 
 
 class FollowUp(models.Model):

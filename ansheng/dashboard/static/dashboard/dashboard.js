@@ -1,6 +1,8 @@
 /* The command dashboard: draws the panels (the panel protocol, docs/dashboard.md) and refreshes them in place. */
 (function () {
   "use strict";
+  var gettext = window.gettext || function (s) { return s; };
+  var interpolate = window.interpolate || function (f, a) { return f.replace(/%s/g, function () { return a.shift(); }); };
   var script = document.currentScript;
   var api = script.getAttribute("data-api");
   var region = script.getAttribute("data-region");
@@ -96,7 +98,7 @@
     var thead = el("thead"); thead.appendChild(head); t.appendChild(thead);
     var body = el("tbody");
     if (!panel.rows.length) {
-      var empty = el("tr"), cell = el("td", "muted", panel.empty || "暂无");
+      var empty = el("tr"), cell = el("td", "muted", panel.empty || gettext("暂无"));
       cell.colSpan = panel.columns.length; empty.appendChild(cell); body.appendChild(empty);
     }
     panel.rows.forEach(function (row) {
@@ -115,7 +117,7 @@
     t.appendChild(body);
     wrap.appendChild(t);
     if (panel.total && panel.total > panel.rows.length) {
-      wrap.appendChild(el("p", "note", "共 " + panel.total + " 条，显示前 " + panel.rows.length + " 条"));
+      wrap.appendChild(el("p", "note", interpolate(gettext("共 %s 条，显示前 %s 条"), [panel.total, panel.rows.length])));
     }
     return wrap;
   }
@@ -142,7 +144,7 @@
     node.innerHTML = "";
     var head = el("header", "panel-head");
     head.appendChild(el("h2", null, panel.title));
-    if (panel.link) { var link = el("a", null, "详情 ›"); link.href = panel.link; link.target = "_blank"; head.appendChild(link); }
+    if (panel.link) { var link = el("a", null, gettext("详情 ›")); link.href = panel.link; link.target = "_blank"; head.appendChild(link); }
     node.appendChild(head);
     var body = el("div", "panel-body");
     node.appendChild(body);
@@ -150,8 +152,8 @@
     if (panel.kind === "missing" || panel.kind === "error") {
       var box = el("div", "placeholder" + (panel.kind === "error" ? " error" : ""));
       var inner = el("div");
-      inner.appendChild(el("strong", null, panel.kind === "error" ? "数据异常" : "未接入"));
-      inner.appendChild(el("span", null, panel.kind === "error" ? panel.message : "该数据来源尚未安装（" + panel.source + "）"));
+      inner.appendChild(el("strong", null, panel.kind === "error" ? gettext("数据异常") : gettext("未接入")));
+      inner.appendChild(el("span", null, panel.kind === "error" ? panel.message : interpolate(gettext("该数据来源尚未安装（%s）"), [panel.source])));
       box.appendChild(inner);
       body.appendChild(box);
       if (chart) { chart.dispose(); node._chart = null; }
@@ -217,7 +219,7 @@
   setInterval(refresh, Math.max(5, data.refresh_seconds || 30) * 1000);
 
   // the clock shows the platform's time (Beijing time), whatever the zone of the screen's computer
-  var clock = new Intl.DateTimeFormat("zh-CN", {
+  var clock = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
     timeZone: script.getAttribute("data-time-zone") || undefined, hour12: false, year: "numeric", month: "2-digit",
     day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", weekday: "short"
   });

@@ -2,6 +2,8 @@
  * the server (/api/v1/map/geometry/check), which answers with the validated shape in the map's system. */
 (function () {
   "use strict";
+  var gettext = window.gettext || function (s) { return s; };
+  var interpolate = window.interpolate || function (f, a) { return f.replace(/%s/g, function () { return a.shift(); }); };
   var script = document.currentScript;
   var checkUrl = script.getAttribute("data-check-url");
   var config = JSON.parse(document.getElementById("map-config").textContent);
@@ -26,16 +28,16 @@
 
   if (L.drawLocal) {
     var t = L.drawLocal.draw.toolbar, h = L.drawLocal.draw.handlers;
-    t.buttons.polyline = "画线（管道、管网）"; t.buttons.polygon = "画面（尾矿库、场所）";
-    t.buttons.rectangle = "画矩形"; t.buttons.marker = "标点";
-    t.actions.text = "取消"; t.finish.text = "完成"; t.undo.text = "删除最后一个点";
-    h.polyline.tooltip = {start: "点击开始画线", cont: "点击继续", end: "点击最后一个点结束"};
-    h.polygon.tooltip = {start: "点击开始画面", cont: "点击继续", end: "点击第一个点闭合"};
-    h.marker.tooltip.start = "点击地图放置点";
-    h.rectangle.tooltip.start = "按住并拖动画矩形";
+    t.buttons.polyline = gettext("画线（管道、管网）"); t.buttons.polygon = gettext("画面（尾矿库、场所）");
+    t.buttons.rectangle = gettext("画矩形"); t.buttons.marker = gettext("标点");
+    t.actions.text = gettext("取消"); t.finish.text = gettext("完成"); t.undo.text = gettext("删除最后一个点");
+    h.polyline.tooltip = {start: gettext("点击开始画线"), cont: gettext("点击继续"), end: gettext("点击最后一个点结束")};
+    h.polygon.tooltip = {start: gettext("点击开始画面"), cont: gettext("点击继续"), end: gettext("点击第一个点闭合")};
+    h.marker.tooltip.start = gettext("点击地图放置点");
+    h.rectangle.tooltip.start = gettext("按住并拖动画矩形");
     var e = L.drawLocal.edit.toolbar;
-    e.buttons.edit = "修改图形"; e.buttons.remove = "删除图形";
-    e.actions.save.text = "保存"; e.actions.cancel.text = "取消"; e.actions.clearAll.text = "全部清除";
+    e.buttons.edit = gettext("修改图形"); e.buttons.remove = gettext("删除图形");
+    e.actions.save.text = gettext("保存"); e.actions.cancel.text = gettext("取消"); e.actions.clearAll.text = gettext("全部清除");
   }
 
   var map = L.map("editor-map", {zoomSnap: 1}).setView([29.45, 103.65], 9);
@@ -95,7 +97,7 @@
     drawn.clearLayers();
     drawn.addLayer(event.layer);
     write(event.layer);
-    status.textContent = "已绘制，保存时校验";
+    status.textContent = gettext("已绘制，保存时校验");
     status.className = "geo-status ok";
   });
   map.on(L.Draw.Event.EDITED, function () { write(drawn.getLayers()[0] || null); });
@@ -107,9 +109,9 @@
     if (pasteBox.value.trim()) { body.text = pasteBox.value; }
     else if (geometryBox.value.trim()) {
       try { body.geometry = JSON.parse(geometryBox.value); }
-      catch (error) { status.textContent = "空间位置不是合法的 GeoJSON"; status.className = "geo-status error"; return; }
-    } else { status.textContent = "请绘制或填写空间位置"; status.className = "geo-status error"; return; }
-    status.textContent = "检查中…";
+      catch (error) { status.textContent = gettext("空间位置不是合法的 GeoJSON"); status.className = "geo-status error"; return; }
+    } else { status.textContent = gettext("请绘制或填写空间位置"); status.className = "geo-status error"; return; }
+    status.textContent = gettext("检查中…");
     status.className = "geo-status";
     fetch(checkUrl, {method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}, body: JSON.stringify(body)})
@@ -117,9 +119,9 @@
       .then(function (result) {
         if (!result.ok) { status.textContent = result.data.message; status.className = "geo-status error"; return; }
         var d = result.data, size = "";
-        if (d.length_m) { size = "，长 " + (d.length_m >= 1000 ? (d.length_m / 1000).toFixed(2) + " km" : Math.round(d.length_m) + " m"); }
-        if (d.area_m2) { size = "，面积 " + (d.area_m2 >= 100000 ? (d.area_m2 / 1e6).toFixed(2) + " km²" : Math.round(d.area_m2) + " m²"); }
-        status.textContent = "有效：" + {point: "点", line: "线", area: "面"}[d.shape] + size + "，" + d.points + " 个点";
+        if (d.length_m) { size = gettext("，长 ") + (d.length_m >= 1000 ? (d.length_m / 1000).toFixed(2) + " km" : Math.round(d.length_m) + " m"); }
+        if (d.area_m2) { size = gettext("，面积 ") + (d.area_m2 >= 100000 ? (d.area_m2 / 1e6).toFixed(2) + " km²" : Math.round(d.area_m2) + " m²"); }
+        status.textContent = interpolate(gettext("有效：%s%s，%s 个点"), [{point: gettext("点"), line: gettext("线"), area: gettext("面")}[d.shape], size, d.points]);
         status.className = "geo-status ok";
         show(d.geometry, true);
       });

@@ -6,6 +6,8 @@
  */
 (function () {
   "use strict";
+  var gettext = window.gettext || function (s) { return s; };
+  var interpolate = window.interpolate || function (f, a) { return f.replace(/%s/g, function () { return a.shift(); }); };
 
   var PALETTE = {
     red: "#d32f2f", orange: "#ef6c00", yellow: "#f9a825", blue: "#1565c0",
@@ -142,7 +144,7 @@
         if (layer.controller !== controller) { return; }
         layer.loading = false;
         if (!result.ok) {
-          layer.error = result.body.message || "加载失败";
+          layer.error = result.body.message || gettext("加载失败");
           layer.data = null;
           layer.group.clearLayers();
         } else {
@@ -156,7 +158,7 @@
       .catch(function (error) {
         if (error && error.name === "AbortError") { return; }
         layer.loading = false;
-        layer.error = "网络错误";
+        layer.error = gettext("网络错误");
         self._emit("loaded", layer);
       });
   };
@@ -305,8 +307,8 @@
   };
 
   AnshengMap.prototype.legendFor = function (metric) {
-    return metric === "major_dangers_per_100" ? "每百家企业未销号重大隐患" :
-      metric === "enterprises" ? "企业数" : "红橙企业占比";
+    return metric === "major_dangers_per_100" ? gettext("每百家企业未销号重大隐患") :
+      metric === "enterprises" ? gettext("企业数") : gettext("红橙企业占比");
   };
 
   // --- popups -----------------------------------------------------------------------------------------------------
@@ -339,9 +341,9 @@
     if (tags.childNodes.length) { box.appendChild(tags); }
     var rows = [];
     if (name !== "counties" && name !== "risk-sources") {
-      if (p.code) { rows.push(["代码", p.code]); }
-      if (p.category_label) { rows.push(["类别", p.category_label]); }
-      if (p.date) { rows.push(["日期", String(p.date).slice(0, 16).replace("T", " ")]); }
+      if (p.code) { rows.push([gettext("代码"), p.code]); }
+      if (p.category_label) { rows.push([gettext("类别"), p.category_label]); }
+      if (p.date) { rows.push([gettext("日期"), String(p.date).slice(0, 16).replace("T", " ")]); }
     }
     (p.summary || []).forEach(function (pair) { if (pair && pair.length === 2) { rows.push(pair); } });
     if (rows.length) {
@@ -350,13 +352,13 @@
       box.appendChild(dl);
     }
     if (p.url) {
-      var link = el("a", {href: p.url, "class": "popup-link"}, name === "counties" ? "查看该区县企业 ›" : "查看详情 ›");
+      var link = el("a", {href: p.url, "class": "popup-link"}, name === "counties" ? gettext("查看该区县企业 ›") : gettext("查看详情 ›"));
       if (this.config.compact) { link.setAttribute("target", "_blank"); }
       box.appendChild(link);
     }
     if (name === "counties" && this.options.countyLink) {
       box.appendChild(el("a", {href: this.options.countyLink.replace("__code__", p.county), "class": "popup-link"},
-        "进入该区县大屏 ›"));
+        gettext("进入该区县大屏 ›")));
     }
     return box;
   };
@@ -497,7 +499,7 @@
     ctx.fillText(this.config.title || "", 12, head / 2);
     ctx.font = "12px " + font;
     ctx.textAlign = "right";
-    var stamp = new Intl.DateTimeFormat("zh-CN", {
+    var stamp = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
       timeZone: this.config.time_zone || undefined, hour12: false, year: "numeric", month: "2-digit", day: "2-digit",
       hour: "2-digit", minute: "2-digit"
     }).format(new Date());
@@ -506,7 +508,7 @@
     var y = head + size.y + foot / 2, x = 12;
     ctx.textAlign = "left";
     ctx.font = "12px " + font;
-    [["red", "重大"], ["orange", "较大"], ["yellow", "一般"], ["blue", "低"]].forEach(function (item) {
+    [["red", gettext("重大")], ["orange", gettext("较大")], ["yellow", gettext("一般")], ["blue", gettext("低")]].forEach(function (item) {
       ctx.fillStyle = PALETTE[item[0]];
       ctx.beginPath(); ctx.arc(x + 6, y, 6, 0, 2 * Math.PI); ctx.fill();
       ctx.fillStyle = ink; ctx.fillText(item[1], x + 16, y);

@@ -1,6 +1,8 @@
 /* The map page: binds the side panel (layers, filters, search, exports) to the AnshengMap. */
 (function () {
   "use strict";
+  var gettext = window.gettext || function (s) { return s; };
+  var interpolate = window.interpolate || function (f, a) { return f.replace(/%s/g, function () { return a.shift(); }); };
   var config = JSON.parse(document.getElementById("map-config").textContent);
   var map = new AnshengMap(document.getElementById("map"), config, {});
   window.anshengMap = map;  // for the browser tests and the curious
@@ -30,7 +32,7 @@
     layer.data.features.forEach(function (f) {
       if (f.properties.cluster) { clustered = true; total += f.properties.count; } else { total += 1; }
     });
-    count.textContent = fmt(total) + (clustered ? "（聚合）" : "") + (layer.data.truncated ? "+" : "");
+    count.textContent = fmt(total) + (clustered ? gettext("（聚合）") : "") + (layer.data.truncated ? "+" : "");
     count.setAttribute("data-count", String(total));
     var gradeBox = row.querySelector(".grade");
     if (gradeBox && layer.grades && layer.grades.length) {
@@ -68,7 +70,7 @@
       if (!hits.length) {
         var none = document.createElement("li");
         none.className = "muted";
-        none.textContent = "未找到“" + q + "”";
+        none.textContent = interpolate(gettext("未找到“%s”"), [q]);
         results.appendChild(none);
         return;
       }
