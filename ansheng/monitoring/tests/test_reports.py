@@ -173,11 +173,20 @@ def test_map_layer_and_dashboard_sources_respect_the_jurisdiction(plant, world):
     assert maps.alarms_layer(world.users["county_a"], LayerQuery()) == []
     assert maps.alarms_layer(world.users["city"], LayerQuery(colour="red")) == []
     assert maps.alarms_layer(world.users["city"], LayerQuery(bbox=(0, 0, 1, 1))) == []
-    source = maps.alarms_source(world.users["city"], None)
-    assert source["active"] == 1 and source["warnings"]["orange"] == 1 and source["latest"][0]["level"] == "hh"
-    assert maps.alarms_source(world.users["city"], "511102")["active"] == 0
-    rates = maps.online_rates_source(world.users["county_b"], None)
-    assert rates["major_hazard_sources"]["denominator"] == 1
+    # the dashboard sources speak the panel protocol (docs/dashboard.md), within the jurisdiction
+    from ansheng.dashboard.panels import validate
+
+    panel = validate(maps.alarms_source(world.users["city"], None))
+    headline = {item["label"]: item["value"] for item in panel["headline"]}
+    assert (headline["报警中"], headline["红色/橙色预警企业"]) == (1, 1)
+    assert [(row["level"], row["_colour"]) for row in panel["rows"]] == [("HH", "orange")]
+    assert panel["by_region"] == {"511112": 1}
+    county_a = validate(maps.alarms_source(world.users["city"], "511102"))
+    assert county_a["rows"] == [] and county_a["headline"][0]["value"] == 0
+    assert validate(maps.alarms_source(world.users["county_a"], None))["rows"] == []
+    rates = validate(maps.online_rates_source(world.users["county_b"], None))
+    assert rates["items"][0]["hint"] == "0 / 1，目标 100.0%"  # its one source, not yet monitored online
+    assert validate(maps.online_rates_source(world.users["county_a"], None))["items"][0]["value"] is None
 
 
 def test_hazard_sources_layer(plant, world):
