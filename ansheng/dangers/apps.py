@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+from ansheng.core.choices import Role
+from ansheng.core.registry import NavItem, PlatformApp  # noqa: F401
+from ansheng.dangers.access import VIEWERS  # noqa: F401
+
+GOVERNMENT = frozenset(
+    {Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR, Role.DEPARTMENT_SUPERVISOR, Role.INSPECTOR}
+)
+
+
+class DangersConfig(PlatformApp):
+    default = True
+    name = "ansheng.dangers"
+    label = "dangers"
+    verbose_name = _("隐患排查治理")
+    url_prefix = "dangers/"
+    api_prefix = "/hidden-dangers"
+
+    def ready(self) -> None:
+        from ansheng.dangers import access, conf  # noqa: F401  (registers permissions; checks settings at start)
