@@ -16,6 +16,7 @@ class DangersConfig(PlatformApp):
     verbose_name = _("隐患排查治理")
     url_prefix = "dangers/"
     api_prefix = "/hidden-dangers"
+    workers = ("ansheng.dangers.workers.DEADLINE_WORKER",)
 
     def ready(self) -> None:
         from ansheng.dangers import access, conf  # noqa: F401  (registers permissions; checks settings at start)
