@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.core.choices import Role
-from ansheng.core.registry import NavItem, PlatformApp  # noqa: F401
-from ansheng.dangers.access import VIEWERS  # noqa: F401
+from ansheng.core.registry import NavItem, PlatformApp
+from ansheng.dangers.access import VIEWERS
 
 GOVERNMENT = frozenset(
     {Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.COUNTY_SUPERVISOR, Role.DEPARTMENT_SUPERVISOR, Role.INSPECTOR}
@@ -16,6 +16,10 @@ class DangersConfig(PlatformApp):
     verbose_name = _("隐患排查治理")
     url_prefix = "dangers/"
     api_prefix = "/hidden-dangers"
+    nav = (
+        NavItem(_("隐患治理"), "dangers:list", roles=frozenset(VIEWERS), order=25),
+        NavItem(_("重大隐患"), "dangers:major", roles=GOVERNMENT, order=26),
+    )
     workers = ("ansheng.dangers.workers.DEADLINE_WORKER",)
 
     def ready(self) -> None:

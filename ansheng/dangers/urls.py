@@ -6,6 +6,9 @@ app_name = "dangers"
 
 urlpatterns = [
     path("", views.danger_list, name="list"),
+    path("major/", views.major_list, name="major"),
+    path("m/report/", views.quick_report, name="quick-report"),
     path("<int:pk>/", views.danger_detail, name="detail"),
+    path("<int:pk>/<str:step>/", views.step, name="step"),
     path("photos/<int:pk>/", views.photo, name="photo"),
 ]
