@@ -188,9 +188,9 @@ def available_steps(danger: HiddenDanger, user: Any) -> list[str]:
         steps.append("evaluation" if danger.grade == Grade.MAJOR else "close")
     if state == State.REVIEWING and can("supervise"):
         steps.append("review")
-    if danger.grade == Grade.MAJOR and state in State.OPEN - {State.REPORTED} and not danger.supervised:
-        if can("supervise"):
-            steps.append("supervision")
+    major_open = danger.grade == Grade.MAJOR and state in State.OPEN - {State.REPORTED}
+    if major_open and not danger.supervised and can("supervise"):
+        steps.append("supervision")
     pending = _pending_extension(danger)
     if (
         state in State.RUNNING
