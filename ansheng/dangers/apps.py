@@ -21,6 +21,8 @@ class DangersConfig(PlatformApp):
         NavItem(_("重大隐患"), "dangers:major", roles=GOVERNMENT, order=26),
     )
     workers = ("ansheng.dangers.workers.DEADLINE_WORKER",)
+    map_layers = (("hidden-dangers", "ansheng.dangers.maps.hidden_dangers_layer"),)
+    dashboard_sources = (("major-dangers", "ansheng.dangers.dashboard.major_dangers"),)
 
     def ready(self) -> None:
         from ansheng.dangers import access, conf  # noqa: F401  (registers permissions; checks settings at start)
