@@ -22,6 +22,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
 
 from ansheng.core import access
 from ansheng.dangers.choices import Grade
@@ -29,6 +30,12 @@ from ansheng.dangers.models import HiddenDanger, today_shanghai
 from ansheng.domain import hidden_dangers as rules
 
 RATE_KEYS = ("on_time", "one_pass", "closure")
+RATE_LABELS = {"on_time": _("按期整改率"), "one_pass": _("一次验收通过率"), "closure": _("销号率")}
+RATE_HINTS = {
+    "on_time": _("期限在本期内且已验收或已到期的隐患中，按期验收的比例"),
+    "one_pass": _("本期验收的隐患（不含立即整改）中，未被退回的比例"),
+    "closure": _("本期上报的隐患中，期末前已销号的比例"),
+}
 
 
 def _moment(day: dt.date) -> dt.datetime:

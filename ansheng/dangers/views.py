@@ -422,3 +422,137 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- statistics ------------------------------------------------------------------------------------------------------
+
+
+def _int(value: Any, default: int | None, low: int, high: int) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default
+
+
+def _stats_scope(request: HttpRequest) -> tuple[str | None, int | None, str]:
+    """(county filter, enterprise filter, subject name) of a statistics request, within the user's jurisdiction."""
+    from ansheng.core.models import Region
+
+    user = request.user
+    scope = access.scope_for(user)
+    if scope.kind == access.ENTERPRISE:
+        enterprise = Enterprise.objects.filter(pk=scope.enterprise_id).first()
+        return None, scope.enterprise_id, enterprise.name if enterprise else ""
+    enterprise_id = _int(request.GET.get("enterprise"), None, 1, 2**62)
+    if enterprise_id is not None:
+        enterprise = access.get_for(user, Enterprise.objects.all(), enterprise_id, "view", "enterprise")
+        return None, enterprise.pk, enterprise.name
+    county = (request.GET.get("county") or "").strip()
+    if county:
+        region = access.visible_regions(user).filter(code=county).first()
+        if region is None:
+            raise Http404
+        return region.code, None, region.name
+    own = Region.objects.filter(code=user.region_id).first() if user.region_id else None
+    return None, None, own.name if own else _("全市")
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    from ansheng.dangers import statistics
+
+    if not access.can(request.user, "view", NOUN):
+        raise Http404
+    county, enterprise_id, subject = _stats_scope(request)
+    today = today_shanghai()
+    year = _int(request.GET.get("year"), today.year, 2000, 2100) or today.year
+    quarter = _int(request.GET.get("quarter"), None, 1, 4)
+    from ansheng.domain.hidden_dangers import period_bounds
+
+    start, end = period_bounds(year, quarter)
+    group = request.GET.get("group") if request.GET.get("group") in statistics.GROUPS else None
+    scope = access.scope_for(request.user)
+    if group is None:
+        group = "enterprise" if scope.kind == access.ENTERPRISE or county or enterprise_id else "county"
+    if scope.kind == access.ENTERPRISE:
+        group = None
+    rates = statistics.rates(
+        request.user, start=start, end=max(start, min(end, today)), region_code=county, enterprise_id=enterprise_id
+    )
+    chart = statistics.trend(
+        request.user, start=start, end=max(start, min(end, today)), region_code=county, enterprise_id=enterprise_id
+    )
+    table = (
+        statistics.rates_by(request.user, group, start=start, end=min(end, today), region_code=county)
+        if group and not enterprise_id
+        else []
+    )
+    risks = rates.pop("risks")
+    query = request.GET.copy()
+    query.pop("group", None)
+    return render(
+        request,
+        "dangers/stats.html",
+        {
+            "subject": subject,
+            "year": year,
+            "quarter": quarter,
+            "start": start,
+            "end": end,
+            "years": list(range(today.year, today.year - 6, -1)),
+            "rates": [
+                (statistics.RATE_LABELS[key], rates[key], statistics.RATE_HINTS[key]) for key in statistics.RATE_KEYS
+            ],
+            "risks": _risk_rows(risks),
+            "chart": chart,
+            "group": group,
+            "table": table,
+            "counties": access.visible_regions(request.user) if scope.is_government else [],
+            "county": county,
+            "enterprise_id": enterprise_id,
+            "export_query": query.urlencode(),
+        },
+    )
+
+
+def _risk_rows(risks: Any) -> list[tuple[str, Any]]:
+    """The risks app's rates, shown as they come (label and value, or a number)."""
+    if not risks:
+        return []
+    rows = []
+    for key, value in risks.items():
+        if isinstance(value, dict):
+            label = value.get("label") or key
+            shown = value.get("percent", value.get("value"))
+        else:
+            label = getattr(value, "label", key)
+            shown = getattr(value, "percent", value)
+        rows.append((str(label), shown))
+    return rows
+
+
+@login_required
+def stats_report(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The quarterly or annual statistics form (16号令 第十四条) as .xlsx or .pdf."""
+    from ansheng.dangers import reports, statistics
+
+    if not access.can(request.user, "export", NOUN) or fmt not in {"xlsx", "pdf"}:
+        raise Http404
+    county, enterprise_id, subject = _stats_scope(request)
+    today = today_shanghai()
+    year = _int(request.GET.get("year"), today.year, 2000, 2100) or today.year
+    quarter = _int(request.GET.get("quarter"), None, 1, 4)
+    report = statistics.period_report(
+        request.user, year=year, quarter=quarter, enterprise_id=enterprise_id, region_code=county
+    )
+    name = f"hidden-dangers-{year}" + (f"-Q{quarter}" if quarter else "")
+    if fmt == "xlsx":
+        body = reports.workbook(report, subject)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = reports.pdf(report, subject)
+        content_type = "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -149,3 +149,34 @@ def test_months_between_crosses_years():
         (dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
         (dt.date(2026, 2, 1), dt.date(2026, 2, 3)),
     ]
+
+
+def test_the_statistics_page_and_its_exports(world, records, client_for):
+    client = client_for(world.users["county_b"])
+    page = client.get("/dangers/stats/?year=2026&quarter=1")
+    body = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="rate-closure">40.0%' in body
+    xlsx = client.get("/dangers/stats/report.xlsx?year=2026&quarter=1")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
+    assert "主要负责人（签字）：" in values and "2026-04-15" in values
+    assert client.get("/dangers/stats/?county=511102").status_code == 404  # another county's figures
+
+
+@pytest.mark.slow
+def test_the_pdf_report_carries_the_signature_block(world, records, client_for):
+    response = client_for(world.users["ent_admin"]).get("/dangers/stats/report.pdf?year=2026&quarter=1")
+    assert response.status_code == 200 and response.content[:4] == b"%PDF"
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
+        assert "主要负责人（签字）" in text and "第1季度" in text
