@@ -21,6 +21,7 @@ class DangersConfig(PlatformApp):
         NavItem(_("重大隐患"), "dangers:major", roles=GOVERNMENT, order=26),
     )
     workers = ("ansheng.dangers.workers.DEADLINE_WORKER",)
+    demo_loaders = ((75, "ansheng.dangers.demo.load_hidden_dangers"),)
     map_layers = (("hidden-dangers", "ansheng.dangers.maps.hidden_dangers_layer"),)
     dashboard_sources = (("major-dangers", "ansheng.dangers.dashboard.major_dangers"),)
 
