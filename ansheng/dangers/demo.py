@@ -257,6 +257,7 @@ def load_hidden_dangers(ctx: Any) -> None:
         (c[3], "assigned", "general", 3, {}),
         (c[4], "rectifying", "general", 12, {"late": True}),
         (c[5], "submitted", "general", 4, {}),
+        (c[1], "accepted", "general", 6, {}),
         (c[6], "closed", "general", 40, {"rejected": True}),
         (c[0], "closed", "general", 75, {}),
         (c[3], "closed", "general", 120, {}),
