@@ -180,3 +180,39 @@ def test_the_pdf_report_carries_the_signature_block(world, records, client_for):
             ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
         ).stdout.decode()
         assert "主要负责人（签字）" in text and "第1季度" in text
+
+
+def test_the_risks_rates_are_merged_in_when_the_risks_app_is_installed(world, records, client_for, monkeypatch):
+    import sys
+    import types
+
+    from django.apps import apps
+
+    seen = {}
+
+    def risk_rates(user, *, region_code=None, enterprise_id=None, start, end):
+        seen.update(user=user.username, region_code=region_code, start=start, end=end)
+        return {
+            "coverage": {"label": "辨识覆盖率", "percent": 87.5},
+            "completion": {"label": "排查任务完成率", "value": None},
+        }
+
+    module = types.ModuleType("ansheng.risks.stats")
+    module.rates = risk_rates
+    monkeypatch.setitem(sys.modules, "ansheng.risks", types.ModuleType("ansheng.risks"))
+    monkeypatch.setitem(sys.modules, "ansheng.risks.stats", module)
+    real = apps.is_installed
+    monkeypatch.setattr(apps, "is_installed", lambda name: name == "ansheng.risks" or real(name))
+    result = statistics.rates(world.users["county_b"], start=Q1[0], end=Q1[1])
+    assert result["risks"]["coverage"]["percent"] == 87.5
+    body = client_for(world.users["county_b"]).get("/dangers/stats/?year=2026&quarter=1").content.decode()
+    assert "辨识覆盖率" in body and "87.5" in body and "排查任务完成率" in body
+    assert seen["user"] == "county_b" and seen["start"] == Q1[0]
+
+
+def test_without_the_risks_app_there_are_no_risks_rates(world, records):
+    from django.apps import apps
+
+    if apps.is_installed("ansheng.risks"):
+        pytest.skip("the risks app is installed in this build")
+    assert statistics.rates(world.users["county_b"], start=Q1[0], end=Q1[1])["risks"] is None
