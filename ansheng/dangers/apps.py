@@ -20,6 +20,7 @@ class DangersConfig(PlatformApp):
         NavItem(_("隐患治理"), "dangers:list", roles=frozenset(VIEWERS), order=25),
         NavItem(_("重大隐患"), "dangers:major", roles=GOVERNMENT, order=26),
     )
+    home_panels = ("ansheng.dangers.views.home_panel",)
     workers = ("ansheng.dangers.workers.DEADLINE_WORKER",)
     demo_loaders = ((75, "ansheng.dangers.demo.load_hidden_dangers"),)
     map_layers = (("hidden-dangers", "ansheng.dangers.maps.hidden_dangers_layer"),)

@@ -37,10 +37,10 @@ class DateInput(forms.DateInput):
 
 class ReportForm(forms.Form):
     enterprise = forms.ChoiceField(label=_("企业"), required=False)
+    photos = PhotoField(label=_("拍照"), required=False)
     description = forms.CharField(label=_("隐患描述"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     location = forms.CharField(label=_("隐患部位"), required=False, max_length=200)
     title = forms.CharField(label=_("隐患名称（可不填，取描述第一行）"), required=False, max_length=200)
-    photos = PhotoField(label=_("拍照"), required=False)
     source = forms.ChoiceField(label=_("来源"), choices=Source.choices, initial=Source.SNAPSHOT)
     latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)

@@ -556,3 +556,15 @@ def stats_report(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Home page: the user's own tasks (to rectify, to accept) and the jurisdiction's open and overdue dangers."""
+    if not access.can(request.user, "view", NOUN):
+        return None
+    visible = _visible(request)
+    summary = _summary(visible)
+    mine = visible.filter(responsible=request.user, state__in=State.RUNNING - {State.SUBMITTED}).count()
+    if not summary["open"] and not mine and not summary["closed"]:
+        return None
+    return {"order": 25, "template": "dangers/partials/home_panel.html", "summary": summary, "mine": mine}

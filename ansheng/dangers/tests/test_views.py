@@ -152,3 +152,10 @@ def test_the_list_filters_and_summary(world, client_for):
     body = page.content.decode()
     assert page.status_code == 200 and 'data-testid="count-closed">1<' in body
     assert "共 1 条隐患" in body
+
+
+def test_the_home_panel_shows_my_tasks_and_the_counts(world, client_for):
+    walk(world, "assigned")
+    home = client_for(world.users["ent_staff"]).get("/").content.decode()
+    assert 'data-testid="dangers-panel"' in home and "待我整改" in home
+    assert 'data-testid="dangers-panel"' not in client_for(world.users["county_a"]).get("/").content.decode()
