@@ -153,10 +153,13 @@ def _walk(
     rng = ctx.dangers_rng
     title, description, location = item
     county = User.objects.filter(role="county_supervisor", region_id=enterprise.county_id, is_active=True).first()
+    source = rng.choice(["inspection", "inspection", "snapshot", "snapshot", "regulator"])
+    if source == "regulator" and county is None:
+        source = "inspection"
     danger = services.do_report_danger(
-        acting_user=staff,
+        acting_user=county if source == "regulator" else staff,
         enterprise_id=enterprise.pk,
-        source=rng.choice(["inspection", "inspection", "snapshot", "snapshot", "regulator"]),
+        source=source,
         title=title,
         description=description,
         location=location,

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.core.access import visible_regions
+from ansheng.core.choices import Role
 from ansheng.core.errors import ValidationFailed
 from ansheng.dangers.choices import Grade, Source, State
 from ansheng.dangers.models import HiddenDanger, today_shanghai
@@ -65,6 +66,7 @@ class DangerFilterForm(forms.Form):
     grade = forms.ChoiceField(label=_("级别"), required=False)
     source = forms.ChoiceField(label=_("来源"), required=False)
     overdue = forms.BooleanField(label=_("已逾期"), required=False)
+    mine = forms.BooleanField(label=_("我负责整改的"), required=False)
     supervised = forms.BooleanField(label=_("挂牌督办"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -77,3 +79,5 @@ class DangerFilterForm(forms.Form):
         self.fields["state"].choices = [("", _("全部")), ("open", _("未销号")), *State.choices()]
         self.fields["grade"].choices = [("", _("全部")), *Grade.choices()]
         self.fields["source"].choices = [("", _("全部")), *Source.choices()]
+        if getattr(user, "role", None) not in Role.ENTERPRISE:
+            del self.fields["mine"]

@@ -186,6 +186,9 @@ def do_report_danger(
     enterprise = access.get_for(acting_user, Enterprise.objects.all(), enterprise_id, "report", NOUN)
     if source not in Source.values():
         raise ValidationFailed(_("隐患来源无效"), code="invalid_choice", field="source")
+    if source == Source.REGULATOR and not access.scope_for(acting_user).is_government:
+        # An enterprise's own finding is not a regulator's: the source feeds the statistics by who found it.
+        raise ValidationFailed(_("只有监管部门人员可以登记监管检查发现的隐患"), code="invalid_source", field="source")
     description = _require_text(description, "description", "required", _("请描述隐患情况"))
     title = _text(title) or description.splitlines()[0][:60]
     now = timezone.now()

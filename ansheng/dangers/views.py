@@ -79,7 +79,9 @@ def danger_list(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, "view", NOUN):
         raise Http404
     filters = DangerFilterForm(request.GET or None, user=request.user)
-    params = filters.cleaned_data if filters.is_valid() else {}
+    params = dict(filters.cleaned_data) if filters.is_valid() else {}
+    if params.pop("mine", False):
+        params["responsible"] = request.user.pk
     visible = _visible(request)
     try:
         rows = apply_filters(visible, params)

@@ -112,9 +112,57 @@ def flag_overdue(now: dt.datetime | None = None) -> int:
     return handled
 
 
+def remind_bureau(now: dt.datetime | None = None) -> int:
+    """Remind the county bureau of what it owes: an extension request not answered by its answer date (15号令
+    第十七条, 5 days), and a supervised 重大 danger still open after its supervision due date. Once per item."""
+    from ansheng.core.services import do_notify
+    from ansheng.dangers.models import ExtensionRequest
+    from ansheng.dangers.services import county_supervisors, danger_url, enterprise_admins
+
+    today = today_shanghai(now)
+    sent = 0
+    late_answers = ExtensionRequest.objects.filter(status="pending", answer_due__lt=today).select_related(
+        "danger", "danger__enterprise", "requested_by"
+    )
+    for request in late_answers.order_by("answer_due", "pk")[:BATCH]:
+        danger = request.danger
+        answerers = (
+            county_supervisors(danger.enterprise.county_id)
+            if danger.grade == Grade.MAJOR
+            else [user for user in enterprise_admins(danger.enterprise_id) if user.pk != request.requested_by_id]
+        )
+        sent += len(
+            do_notify(
+                answerers,
+                kind="danger.extension_late",
+                title=_("延期申请已超过答复期限（%(due)s）：%(title)s")
+                % {"due": request.answer_due, "title": danger.title},
+                body=f"{danger.number} {danger.enterprise.name}",
+                url=danger_url(danger),
+                dedup_key=f"danger.extension_late:{request.pk}",
+            )
+        )
+    late_supervision = HiddenDanger.objects.filter(
+        supervised=True, state__in=State.OPEN, supervision_due__lt=today
+    ).select_related("enterprise")
+    for danger in late_supervision.order_by("supervision_due", "pk")[:BATCH]:
+        sent += len(
+            do_notify(
+                county_supervisors(danger.enterprise.county_id),
+                kind="danger.supervision_overdue",
+                title=_("挂牌督办重大隐患逾期未销号（督办期限 %(due)s）：%(title)s")
+                % {"due": danger.supervision_due, "title": danger.title},
+                body=f"{danger.number} {danger.enterprise.name}",
+                url=danger_url(danger),
+                dedup_key=f"danger.supervision_overdue:{danger.pk}:{danger.supervision_due}",
+            )
+        )
+    return sent
+
+
 def tick() -> int:
     now = timezone.now()
-    return flag_overdue(now) + remind_due_soon(now)
+    return flag_overdue(now) + remind_due_soon(now) + remind_bureau(now)
 
 
 DEADLINE_WORKER = Worker(

@@ -55,6 +55,7 @@ def test_the_title_defaults_to_the_first_line_of_the_description(world):
     ("change", "code", "field"),
     [
         ({"source": "rumour"}, "invalid_choice", "source"),
+        ({"source": "regulator"}, "invalid_source", "source"),
         ({"description": "  "}, "required", "description"),
         ({"photos": [SimpleUploadedFile("a.jpg", b"#!/bin/sh\nrm -rf /\n")]}, "photo_type", "photos"),
         ({"photos": [SimpleUploadedFile("a.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 64)]}, "photo_invalid", "photos"),

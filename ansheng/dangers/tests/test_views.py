@@ -159,3 +159,10 @@ def test_the_home_panel_shows_my_tasks_and_the_counts(world, client_for):
     home = client_for(world.users["ent_staff"]).get("/").content.decode()
     assert 'data-testid="dangers-panel"' in home and "待我整改" in home
     assert 'data-testid="dangers-panel"' not in client_for(world.users["county_a"]).get("/").content.decode()
+
+
+def test_a_worker_lists_what_they_must_rectify(world, client_for):
+    mine = walk(world, "assigned")
+    walk(world, "assigned", responsible="ent_admin")
+    body = client_for(world.users["ent_staff"]).get("/dangers/?mine=on&state=open").content.decode()
+    assert "共 1 条隐患" in body and f"/dangers/{mine.pk}/" in body

@@ -78,3 +78,30 @@ def test_accepted_and_closed_dangers_are_never_overdue(world):
         _deadline(danger, -5)
     assert workers.tick() == 0
     assert not HiddenDanger.objects.overdue().exists()
+
+
+def test_the_bureau_is_reminded_of_a_late_extension_answer_and_a_late_supervision_once(world):
+    from ansheng.dangers import services
+    from ansheng.dangers.models import ExtensionRequest
+
+    danger = walk(world, "rectifying", grade="major")
+    services.do_order_supervision(
+        acting_user=world.users["county_b"], danger_id=danger.pk, due=today() + dt.timedelta(days=30)
+    )
+    request = services.do_request_extension(
+        acting_user=world.users["ent_staff"],
+        danger_id=danger.pk,
+        new_deadline=today() + dt.timedelta(days=60),
+        reason="备件",
+    )
+    assert workers.remind_bureau() == 0
+    ExtensionRequest.objects.filter(pk=request.pk).update(answer_due=today() - dt.timedelta(days=1))
+    HiddenDanger.objects.filter(pk=danger.pk).update(supervision_due=today() - dt.timedelta(days=1))
+    assert workers.remind_bureau() == 2
+    assert workers.remind_bureau() == 0
+    county = world.users["county_b"]
+    assert sorted(Notification.objects.filter(user=county, kind__endswith="late").values_list("kind", flat=True)) == [
+        "danger.extension_late"
+    ]
+    assert Notification.objects.filter(user=county, kind="danger.supervision_overdue").count() == 1
+    assert not Notification.objects.filter(user=world.users["county_a"], kind__startswith="danger.").exists()
