@@ -9,8 +9,10 @@ risk colour recomputed when its open-major or overdue counts may have changed.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.apps import apps
@@ -89,7 +91,33 @@ def _as_date(value: Any, field: str) -> dt.date:
     raise ValidationFailed(_("请填写有效日期（YYYY-MM-DD）"), code="invalid_date", field=field)
 
 
+_SAVED_FILES: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("dangers_saved_files", default=None)
+
+
+@contextlib.contextmanager
+def discarding_files_on_error() -> Iterator[None]:
+    """Delete the photo files written inside the block when the block fails: the rows roll back with the
+    transaction, the files on disk would not. Callers that wrap several services in one transaction (the quick
+    report: report, then fix on the spot) wrap them in this too."""
+    outer = _SAVED_FILES.get()
+    saved: list[str] = []
+    token = _SAVED_FILES.set(saved)
+    try:
+        yield
+    except BaseException:
+        from django.core.files.storage import default_storage
+
+        for name in saved:
+            default_storage.delete(name)
+        raise
+    finally:
+        _SAVED_FILES.reset(token)
+        if outer is not None:
+            outer.extend(saved)
+
+
 def _save_photos(danger: HiddenDanger, photos: Sequence[CheckedPhoto], kind: str, acting_user: Any) -> list[int]:
+    saved = _SAVED_FILES.get()
     ids = []
     for photo in photos:
         row = DangerPhoto(
@@ -100,6 +128,8 @@ def _save_photos(danger: HiddenDanger, photos: Sequence[CheckedPhoto], kind: str
             uploaded_by=acting_user if getattr(acting_user, "pk", None) else None,
         )
         row.file.save("photo" + photo.suffix, photo.upload, save=False)
+        if saved is not None:
+            saved.append(row.file.name)
         row.save()
         ids.append(row.pk)
     return ids
@@ -211,7 +241,7 @@ def do_report_danger(
         reported_at=now,
     )
     full_clean(danger, exclude=["reported_by", "graded_by", "assigned_by", "closed_by"])
-    with transaction.atomic():
+    with discarding_files_on_error(), transaction.atomic():
         danger.save()
         danger.number = f"YH{timezone.localtime(now):%Y%m%d}-{danger.pk:05d}"
         danger.save(update_fields=["number"])
@@ -376,7 +406,7 @@ def do_submit_rectification(
 ) -> HiddenDanger:
     """The responsible person submits the rectification for acceptance, with after-photos and a description."""
     checked = check_photos(photos, "photos")
-    with transaction.atomic():
+    with discarding_files_on_error(), transaction.atomic():
         danger = _danger(acting_user, danger_id, "rectify")
         _expect(danger, State.RECTIFYING)
         _must_be_responsible(danger, acting_user)
@@ -487,7 +517,7 @@ def do_rectify_on_the_spot(
     """A 一般 danger fixed at once where it was found (16号令 第三条: 发现后能够立即整改排除): graded, rectified and
     closed in one step, with after-photos. Not for a danger already graded 重大."""
     checked = check_photos(photos, "photos")
-    with transaction.atomic():
+    with discarding_files_on_error(), transaction.atomic():
         danger = _danger(acting_user, danger_id, "rectify")
         _expect(danger, State.REPORTED, State.GRADED)
         if danger.grade == Grade.MAJOR:

@@ -373,7 +373,7 @@ def quick_report(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             stage = "report"
             try:
-                with transaction.atomic():
+                with services.discarding_files_on_error(), transaction.atomic():
                     danger = services.do_report_danger(
                         acting_user=user,
                         enterprise_id=data.get("enterprise") or user.enterprise_id,

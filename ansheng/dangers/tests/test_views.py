@@ -166,3 +166,19 @@ def test_a_worker_lists_what_they_must_rectify(world, client_for):
     walk(world, "assigned", responsible="ent_admin")
     body = client_for(world.users["ent_staff"]).get("/dangers/?mine=on&state=open").content.decode()
     assert "共 1 条隐患" in body and f"/dangers/{mine.pk}/" in body
+
+
+def test_a_failed_quick_report_leaves_no_file_behind(world, client_for, settings):
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT) / "private" / "dangers"
+    before = set(root.rglob("*")) if root.exists() else set()
+    # The report itself is fine, the on-the-spot fix lacks its after-photo: both roll back, files too.
+    response = client_for(world.users["ent_staff"]).post(
+        "/dangers/m/report/",
+        {"description": "灭火器压力不足", "source": "snapshot", "photos": [photo()], "fixed": "on"},
+    )
+    assert response.status_code == 422 and "请上传整改后照片" in response.content.decode()
+    assert not HiddenDanger.objects.exists()
+    after = set(root.rglob("*")) if root.exists() else set()
+    assert {p for p in after - before if p.is_file()} == set()
