@@ -154,3 +154,19 @@ def test_unknown_fields_and_anonymous_callers_are_refused(world, api_client, bea
     assert odd.status_code == 422
     assert api_client.get(BASE).status_code == 401
     assert api_client.get(f"{BASE}/{danger.pk}", **bearer(world.users["county_a"])).status_code == 404
+
+
+def test_a_department_sees_the_dangers_of_the_sectors_it_regulates(world, api_client, bearer):
+    transport = walk(world, "reported", enterprise="transport_a", by="county_a")
+    builder = walk(world, "reported", enterprise="builder_b", by="county_b")  # names the transport department
+    walk(world, "reported")  # chem_b: not the department's
+    body = api_client.get(BASE, **bearer(world.users["dept_transport"])).json()
+    assert {item["id"] for item in body["items"]} == {transport.pk, builder.pk}
+    assert api_client.get(f"{BASE}/{transport.pk}", **bearer(world.users["dept_transport"])).status_code == 200
+    refused = api_client.post(
+        f"{BASE}/{transport.pk}/grade",
+        {"grade": "一般"},
+        content_type="application/json",
+        **bearer(world.users["dept_transport"]),
+    )
+    assert refused.status_code == 403
