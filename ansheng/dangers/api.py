@@ -94,6 +94,8 @@ class ExtensionOut(Schema):
 
 class DangerDetail(DangerItem):
     description: str
+    cause: str
+    harm: str
     location: str
     longitude: Decimal | None
     latitude: Decimal | None
@@ -212,6 +214,8 @@ class GradeIn(Schema):
     model_config = ConfigDict(extra="forbid")
     grade: str = Field(..., max_length=8, description="一般 or 重大 (or general, major)")
     note: str = Field("", max_length=2000)
+    cause: str = Field("", max_length=4000, description="重大: 隐患的现状及其产生原因 (16号令 第十四条)")
+    harm: str = Field("", max_length=4000, description="重大: 危害程度和整改难易程度分析 (16号令 第十四条)")
 
 
 @router.post("/{danger_id}/grade", response={200: DangerDetail, **ERRORS}, summary="Grade 一般 or 重大")

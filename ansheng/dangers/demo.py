@@ -168,7 +168,13 @@ def _walk(
     pk = danger.pk
     period = 7 if grade == "general" else 45
     if state != "reported":
-        services.do_grade_danger(acting_user=admin, danger_id=pk, grade=grade)
+        services.do_grade_danger(
+            acting_user=admin,
+            danger_id=pk,
+            grade=grade,
+            cause=f"{description}；日常检查和维护保养不到位",
+            harm="可能导致火灾、爆炸、中毒或坍塌等事故，需停用相关设施并投入专项资金治理",
+        )
     if state in {"assigned", "rectifying", "submitted", "accepted", "reviewing", "closed"}:
         plan = {key: value.format(funds=rng.randint(8, 120), days=period) for key, value in PLAN.items()}
         services.do_assign_danger(

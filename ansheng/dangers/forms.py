@@ -63,6 +63,13 @@ class ReportForm(forms.Form):
 class GradeForm(forms.Form):
     grade = forms.ChoiceField(label=_("隐患级别"), choices=Grade.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("定级说明"), required=False, max_length=2000)
+    # 16号令 第十四条: required for 重大 (the service says which is missing).
+    cause = forms.CharField(
+        label=_("隐患的现状及其产生原因（重大隐患必填）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    harm = forms.CharField(
+        label=_("危害程度和整改难易程度分析（重大隐患必填）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AssignForm(forms.Form):

@@ -71,6 +71,10 @@ class HiddenDanger(models.Model):
     graded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True)
     graded_at = models.DateTimeField(_("定级时间"), null=True, blank=True)
     grading_note = models.TextField(_("定级说明"), blank=True)
+    # 16号令 第十四条: a 重大 danger's report to the bureau states its present state and cause, and its harm and how
+    # hard it is to remedy (the governance plan, the third part, comes with the assignment).
+    cause = models.TextField(_("隐患的现状及其产生原因"), blank=True)
+    harm = models.TextField(_("危害程度和整改难易程度分析"), blank=True)
     # 16号令 第十四条: a 重大 danger is reported to the bureau at once (the moment the county was notified).
     bureau_notified_at = models.DateTimeField(_("报告监管部门时间"), null=True, blank=True)
 

@@ -260,12 +260,29 @@ def do_report_danger(
 # --- graded -------------------------------------------------------------------------------------------------------
 
 
-def do_grade_danger(*, acting_user: Any, danger_id: Any, grade: str, note: str = "") -> HiddenDanger:
+def do_grade_danger(
+    *, acting_user: Any, danger_id: Any, grade: str, note: str = "", cause: str = "", harm: str = ""
+) -> HiddenDanger:
     """Grade a reported danger 一般 or 重大 (16号令 第三条). A 重大 danger is reported to the county bureau at once
-    (第十四条): its supervisors are notified when the grading commits."""
+    (第十四条), stating its present state and cause and its harm and difficulty: its supervisors are notified when
+    the grading commits."""
     grade = Grade.parse(grade) or ""
     if grade not in Grade.values():
         raise ValidationFailed(_("请选择隐患级别（一般或重大）"), code="invalid_choice", field="grade")
+    report = {"cause": _text(cause), "harm": _text(harm)}
+    if grade == Grade.MAJOR:
+        missing = rules.missing_report_items(report)
+        if missing:
+            raise ValidationFailed(
+                errors=[
+                    FieldError(
+                        item.code,
+                        "missing_report",
+                        _("重大隐患报告须写明：%(item)s（安监总局令第16号第十四条）") % {"item": item.label_zh},
+                    )
+                    for item in missing
+                ]
+            )
     with transaction.atomic():
         danger = _danger(acting_user, danger_id, "grade")
         _expect(danger, State.REPORTED, State.GRADED)
@@ -275,7 +292,8 @@ def do_grade_danger(*, acting_user: Any, danger_id: Any, grade: str, note: str =
         danger.graded_by = acting_user
         danger.graded_at = timezone.now()
         danger.grading_note = _text(note)
-        fields = ["grade", "state", "graded_by", "graded_at", "grading_note", "updated_at"]
+        danger.cause, danger.harm = report["cause"], report["harm"]
+        fields = ["grade", "state", "graded_by", "graded_at", "grading_note", "cause", "harm", "updated_at"]
         if grade == Grade.MAJOR and danger.bureau_notified_at is None:
             danger.bureau_notified_at = timezone.now()
             fields.append("bureau_notified_at")
@@ -288,7 +306,12 @@ def do_grade_danger(*, acting_user: Any, danger_id: Any, grade: str, note: str =
                 key=f"danger.major_reported:{danger.pk}",
             )
         danger.save(update_fields=fields)
-        _event(acting_user, danger, "graded", {"grade": grade, "previous": previous, "note": danger.grading_note})
+        _event(
+            acting_user,
+            danger,
+            "graded",
+            {"grade": grade, "previous": previous, "note": danger.grading_note, **report},
+        )
         if Grade.MAJOR in {grade, previous}:
             recompute_colour_later(danger.enterprise_id)
     return danger
@@ -370,6 +393,16 @@ def do_assign_danger(
             "reassigned" if reassigned else "assigned",
             {"responsible": responsible.pk, "deadline": deadline, "plan": clean_plan},
         )
+        if danger.grade == Grade.MAJOR:
+            # 16号令 第十四条: the governance plan completes the 重大 danger's report to the bureau.
+            notify(
+                county_supervisors(danger.enterprise.county_id),
+                kind="major_plan",
+                title=_("重大隐患治理方案：%(enterprise)s %(title)s，期限 %(deadline)s")
+                % {"enterprise": danger.enterprise.name, "title": danger.title, "deadline": deadline},
+                danger=danger,
+                key=f"danger.major_plan:{danger.pk}:{deadline}",
+            )
         notify(
             [responsible],
             kind="assigned",

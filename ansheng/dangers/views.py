@@ -253,7 +253,14 @@ def _run_step(step: str, request: HttpRequest, danger: HiddenDanger, data: dict[
     """Call the step's service; returns the success message."""
     user, pk = request.user, danger.pk
     if step == "grade":
-        services.do_grade_danger(acting_user=user, danger_id=pk, grade=data["grade"], note=data["note"])
+        services.do_grade_danger(
+            acting_user=user,
+            danger_id=pk,
+            grade=data["grade"],
+            note=data["note"],
+            cause=data["cause"],
+            harm=data["harm"],
+        )
     elif step == "on_the_spot":
         services.do_rectify_on_the_spot(
             acting_user=user, danger_id=pk, description=data["description"], photos=data["photos"]

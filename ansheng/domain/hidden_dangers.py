@@ -28,6 +28,7 @@ from ansheng.domain.errors import DomainError
 __all__ = [
     "EXTENSION_ANSWER_DAYS",
     "EXTENSION_NOTICE_DAYS",
+    "MAJOR_REPORT_ITEMS",
     "PLAN_ITEMS",
     "REVIEW_DAYS",
     "SHANGHAI",
@@ -41,6 +42,7 @@ __all__ = [
     "is_overdue",
     "latest_extension_request_on",
     "missing_plan_items",
+    "missing_report_items",
     "period_bounds",
     "quarter_of",
     "quarter_report_due",
@@ -79,14 +81,31 @@ PLAN_ITEMS: tuple[PlanItem, ...] = (
 )
 
 
-def missing_plan_items(plan: Mapping[str, object]) -> tuple[PlanItem, ...]:
-    """The parts of a governance plan (16号令 第十五条) that are absent or blank, in the regulation's order."""
+#: 16号令 第十四条: what the report of a 重大事故隐患 to the bureau contains besides the governance plan (the third
+#: part, `PLAN_ITEMS`, follows when the plan is made).
+MAJOR_REPORT_ITEMS: tuple[PlanItem, ...] = (
+    PlanItem("cause", "隐患的现状及其产生原因", "the present state of the danger and its cause"),
+    PlanItem("harm", "隐患的危害程度和整改难易程度分析", "how harmful it is and how hard to remedy"),
+)
+
+
+def _missing(items: tuple[PlanItem, ...], given: Mapping[str, object]) -> tuple[PlanItem, ...]:
     missing: list[PlanItem] = []
-    for item in PLAN_ITEMS:
-        value = plan.get(item.code)
+    for item in items:
+        value = given.get(item.code)
         if value is None or (isinstance(value, str) and not value.strip()):
             missing.append(item)
     return tuple(missing)
+
+
+def missing_plan_items(plan: Mapping[str, object]) -> tuple[PlanItem, ...]:
+    """The parts of a governance plan (16号令 第十五条) that are absent or blank, in the regulation's order."""
+    return _missing(PLAN_ITEMS, plan)
+
+
+def missing_report_items(report: Mapping[str, object]) -> tuple[PlanItem, ...]:
+    """The parts of a 重大 danger's report to the bureau (16号令 第十四条) that are absent or blank."""
+    return _missing(MAJOR_REPORT_ITEMS, report)
 
 
 def _date(value: object, field: str) -> date:

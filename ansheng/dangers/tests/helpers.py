@@ -28,6 +28,7 @@ def today() -> dt.date:
     return today_shanghai()
 
 
+MAJOR_REPORT = {"cause": "管线长期受氯气腐蚀，未按期测厚", "harm": "泄漏可致周边人员中毒，需停用储罐更换管线"}
 PLAN = {
     "goals": "消除液氯储罐区泄漏风险",
     "measures": "更换腐蚀管线，增设泄漏检测报警",
@@ -61,7 +62,7 @@ def walk(world: Any, state: str, *, grade: str = "general", responsible: str = "
     danger = report(world, **kw)
     if state == "reported":
         return danger
-    services.do_grade_danger(acting_user=users["ent_admin"], danger_id=danger.pk, grade=grade)
+    services.do_grade_danger(acting_user=users["ent_admin"], danger_id=danger.pk, grade=grade, **MAJOR_REPORT)
     if state == "graded":
         return _fresh(danger)
     services.do_assign_danger(

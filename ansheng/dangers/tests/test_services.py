@@ -16,7 +16,7 @@ from ansheng.core.models import AuditEvent, Notification
 from ansheng.dangers import services
 from ansheng.dangers.choices import Grade, State
 from ansheng.dangers.models import ExtensionRequest, HiddenDanger
-from ansheng.dangers.tests.helpers import PLAN, image_bytes, photo, report, today, walk
+from ansheng.dangers.tests.helpers import MAJOR_REPORT, PLAN, image_bytes, photo, report, today, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -102,12 +102,31 @@ def test_a_regulator_reports_what_they_found(world):
 def test_grading_major_notifies_the_county_bureau_at_once(world, django_capture_on_commit_callbacks):
     danger = report(world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.do_grade_danger(acting_user=world.users["ent_admin"], danger_id=danger.pk, grade="重大")
+        services.do_grade_danger(
+            acting_user=world.users["ent_admin"], danger_id=danger.pk, grade="重大", **MAJOR_REPORT
+        )
     danger.refresh_from_db()
     assert (danger.state, danger.grade) == (State.GRADED, Grade.MAJOR)
     assert danger.bureau_notified_at is not None
     notes = Notification.objects.filter(kind="danger.major_reported")
     assert [n.user.username for n in notes] == ["county_b"]
+
+
+def test_a_major_report_states_the_cause_and_the_harm(world):
+    danger = report(world)
+    with pytest.raises(ValidationFailed) as caught:
+        services.do_grade_danger(
+            acting_user=world.users["ent_admin"], danger_id=danger.pk, grade="重大", cause="管线腐蚀", harm=" "
+        )
+    assert caught.value.code == "missing_report" and [e.field for e in caught.value.errors] == ["harm"]
+    danger.refresh_from_db()
+    assert danger.state == State.REPORTED
+
+
+def test_the_county_receives_the_plan_of_a_major_danger(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        walk(world, "assigned", grade="major")
+    assert Notification.objects.filter(user=world.users["county_b"], kind="danger.major_plan").count() == 1
 
 
 def test_staff_may_not_grade(world):
@@ -479,7 +498,9 @@ def test_transitions_that_change_the_counts_recompute_the_colour(
     chem = world.enterprises["chem_b"].pk
     danger = report(world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.do_grade_danger(acting_user=world.users["ent_admin"], danger_id=danger.pk, grade="major")
+        services.do_grade_danger(
+            acting_user=world.users["ent_admin"], danger_id=danger.pk, grade="major", **MAJOR_REPORT
+        )
     assert calls == [[chem]]
     calls.clear()
     general = report(world)

@@ -31,6 +31,12 @@ def test_missing_plan_items_lists_blank_and_absent_parts() -> None:
     assert hd.missing_plan_items({**full, "funds": 450000}) == ()  # a number is filled in
 
 
+def test_the_major_report_states_the_cause_and_the_harm_per_16_article_14() -> None:
+    assert [item.code for item in hd.MAJOR_REPORT_ITEMS] == ["cause", "harm"]
+    assert [item.code for item in hd.missing_report_items({"cause": "腐蚀", "harm": " "})] == ["harm"]
+    assert hd.missing_report_items({"cause": "腐蚀", "harm": "泄漏可致中毒，需停产更换"}) == ()
+
+
 @pytest.mark.parametrize(
     ("deadline", "requested_on", "allowed"),
     [
