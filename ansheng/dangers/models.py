@@ -136,6 +136,9 @@ class HiddenDanger(models.Model):
             models.Index(fields=["enterprise", "state"]),
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["grade", "state"]),
+            # The lists' order, and the periods of the statistics (reported, accepted in a period).
+            models.Index(fields=["-reported_at", "-id"], name="danger_reported_idx"),
+            models.Index(fields=["accepted_at"], name="danger_accepted_idx"),
         ]
 
     def __str__(self) -> str:

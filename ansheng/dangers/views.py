@@ -62,16 +62,19 @@ def _visible(request: HttpRequest) -> Any:
 
 
 def _summary(rows: Any) -> dict[str, int]:
+    # The open dangers are a small share of the register: count them in one aggregate over the open states, and the
+    # closed ones apart (an index count), rather than scanning every record with seven conditions.
     today = today_shanghai()
-    return rows.aggregate(
-        open=Count("pk", filter=Q(state__in=State.OPEN)),
+    summary = rows.filter(state__in=State.OPEN).aggregate(
+        open=Count("pk"),
         overdue=Count("pk", filter=Q(state__in=State.RUNNING, deadline__lt=today)),
-        major_open=Count("pk", filter=Q(state__in=State.OPEN, grade=Grade.MAJOR)),
-        supervised=Count("pk", filter=Q(state__in=State.OPEN, supervised=True)),
+        major_open=Count("pk", filter=Q(grade=Grade.MAJOR)),
+        supervised=Count("pk", filter=Q(supervised=True)),
         to_grade=Count("pk", filter=Q(state=State.REPORTED)),
         to_accept=Count("pk", filter=Q(state=State.SUBMITTED)),
-        closed=Count("pk", filter=Q(state=State.CLOSED)),
     )
+    summary["closed"] = rows.filter(state=State.CLOSED).count()
+    return summary
 
 
 @login_required
@@ -370,7 +373,9 @@ def quick_report(request: HttpRequest) -> HttpResponse:
         raise Http404
     user = request.user
     enterprises = (
-        None if user.role in Role.ENTERPRISE else access.restrict(Enterprise.objects.all(), user).order_by("name")[:500]
+        None
+        if user.role in Role.ENTERPRISE
+        else access.restrict(Enterprise.objects.only("pk", "name"), user).order_by("name")
     )
     object_id = (request.GET.get("object") or request.POST.get("object") or "").strip()
     origin_label = _risk_object_label(object_id)
@@ -411,7 +416,11 @@ def quick_report(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("隐患已上报，编号 %(number)s") % {"number": danger.number})
                 return redirect("dangers:detail", pk=danger.pk)
     else:
-        form = f.ReportForm(user=user, enterprises=enterprises, initial={"location": origin_label})
+        form = f.ReportForm(
+            user=user,
+            enterprises=enterprises,
+            initial={"location": origin_label, "enterprise": request.GET.get("enterprise", "")},
+        )
     return render(
         request,
         "dangers/quick_report.html",

@@ -216,3 +216,11 @@ def test_without_the_risks_app_there_are_no_risks_rates(world, records):
     if apps.is_installed("ansheng.risks"):
         pytest.skip("the risks app is installed in this build")
     assert statistics.rates(world.users["county_b"], start=Q1[0], end=Q1[1])["risks"] is None
+
+
+def test_the_trend_agrees_with_the_rates_of_each_month(world, records):
+    data = statistics.trend(world.users["city"], start=dt.date(2025, 12, 1), end=Q1[1])
+    for index, (first, last) in enumerate(statistics.months_between(dt.date(2025, 12, 1), Q1[1])):
+        month = statistics.rates(world.users["city"], start=first, end=last)
+        for key in statistics.RATE_KEYS:
+            assert data[key][index] == month[key].percent, (first, key)
