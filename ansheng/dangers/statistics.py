@@ -143,20 +143,24 @@ def rates_by(
     user: Any, group: str, *, start: dt.date, end: dt.date, region_code: str | None = None
 ) -> list[dict[str, Any]]:
     """The three rates per enterprise, county or industry (监管类别)."""
-    key, name_path = GROUPS[group]
+    key, _name_path = GROUPS[group]
     rows = visible(user, region_code=region_code)
-    names: dict[Any, str] = {}
-    if name_path:
-        names = dict(rows.order_by().values_list(key, name_path).distinct())
+    counted = [row for row in _counts(rows, start, end, group=key) if row["due"] or row["accepted"] or row["reported"]]
+    keys = [row[key] for row in counted]
+    names: dict[Any, str]
+    if group == "enterprise":
+        from ansheng.enterprises.models import Enterprise
+
+        names = dict(Enterprise.objects.filter(pk__in=keys).values_list("pk", "name"))
+    elif group == "county":
+        from ansheng.core.models import Region
+
+        names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
     else:
         from ansheng.enterprises.choices import Category
 
         names = {value: str(label) for value, label in Category.choices()}
-    table = []
-    for row in _counts(rows, start, end, group=key):
-        if not (row["due"] or row["accepted"] or row["reported"]):
-            continue
-        table.append({"key": row[key], "name": names.get(row[key], row[key]), "rates": _rates(row), **row})
+    table = [{"key": row[key], "name": names.get(row[key], row[key]), "rates": _rates(row), **row} for row in counted]
     return sorted(table, key=lambda item: str(item["name"]))
 
 
