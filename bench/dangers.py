@@ -52,7 +52,7 @@ def seed() -> list[int]:
     ctx = DemoContext(password="bench-pass-1", log=lambda _line: None)
     load_regions_and_organisations(ctx)
     load_enterprises(ctx)
-    return list(Enterprise.objects.values_list("pk", flat=True))
+    return list(Enterprise.objects.values_list("pk", "county_id"))
 
 
 def add_dangers(count: int, enterprises: list[int], rng: random.Random, start_index: int) -> None:
@@ -74,7 +74,8 @@ def add_dangers(count: int, enterprises: list[int], rng: random.Random, start_in
         accepted = reported + dt.timedelta(days=rng.randint(1, 60)) if state == "closed" else None
         rows.append(
             HiddenDanger(
-                enterprise_id=rng.choice(enterprises),
+                enterprise_id=(enterprise := rng.choice(enterprises))[0],
+                county_id=enterprise[1],
                 number=f"B{index:09d}",
                 source="inspection",
                 title=f"隐患{index}",

@@ -50,7 +50,7 @@ class DangerItem(Schema):
 
     @staticmethod
     def resolve_county(obj: HiddenDanger) -> str:
-        return obj.enterprise.county_id
+        return obj.county_id
 
     @staticmethod
     def resolve_grade(obj: HiddenDanger) -> str:

@@ -20,18 +20,13 @@ def major_dangers(user: Any, region_code: str | None) -> dict[str, Any]:
         HiddenDanger.objects.filter(grade=Grade.MAJOR, state__in=State.OPEN), user, "view", "hidden_danger"
     )
     if region_code:
-        rows = rows.filter(enterprise__county__code__startswith=region_code)
+        rows = rows.filter(county__code__startswith=region_code)
     today = today_shanghai()
     late = Q(state__in=State.RUNNING, deadline__lt=today)
     counts = rows.aggregate(
         open=Count("pk"), supervised=Count("pk", filter=Q(supervised=True)), overdue=Count("pk", filter=late)
     )
-    by_region = dict(
-        rows.order_by()
-        .values("enterprise__county_id")
-        .annotate(n=Count("pk"))
-        .values_list("enterprise__county_id", "n")
-    )
+    by_region = dict(rows.order_by().values("county_id").annotate(n=Count("pk")).values_list("county_id", "n"))
     shown = (
         rows.filter(Q(supervised=True) | late)
         .select_related("enterprise", "responsible")

@@ -25,7 +25,7 @@ def apply_filters(queryset: QuerySet[HiddenDanger], params: dict[str, Any]) -> Q
             Q(title__icontains=q) | Q(number__icontains=q) | Q(location__icontains=q) | Q(enterprise__name__icontains=q)
         )
     if params.get("county"):
-        queryset = queryset.filter(enterprise__county__code__startswith=str(params["county"]))
+        queryset = queryset.filter(county__code__startswith=str(params["county"]))
     if params.get("enterprise"):
         queryset = queryset.filter(enterprise_id=params["enterprise"])
     state = params.get("state")

@@ -20,15 +20,13 @@ from ansheng.dangers.models import HiddenDanger, today_shanghai
 
 def hidden_dangers_layer(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
     rows = access.restrict(
-        HiddenDanger.objects.select_related("enterprise", "enterprise__county", "responsible").filter(
-            state__in=State.OPEN
-        ),
+        HiddenDanger.objects.select_related("enterprise", "county", "responsible").filter(state__in=State.OPEN),
         user,
         "view",
         "hidden_danger",
     )
     if query.county:
-        rows = rows.filter(enterprise__county__code__startswith=query.county)
+        rows = rows.filter(county__code__startswith=query.county)
     if query.category:
         rows = rows.filter(enterprise__category=query.category)
     if query.grade:
@@ -70,8 +68,8 @@ def hidden_dangers_layer(user: Any, query: LayerQuery) -> list[dict[str, Any]]:
                 id=danger.pk,
                 name=danger.title,
                 code=danger.number,
-                county=danger.enterprise.county_id,
-                county_name=danger.enterprise.county.name,
+                county=danger.county_id,
+                county_name=danger.county.name,
                 grade=danger.grade_short or None,
                 grade_label=str(danger.grade_label),
                 state=danger.state,

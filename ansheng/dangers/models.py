@@ -40,11 +40,14 @@ class DangerQuerySet(models.QuerySet):
 
 
 class HiddenDanger(models.Model):
-    scoping = Scoping(region="enterprise__county__code", enterprise="enterprise_id")
+    scoping = Scoping(region="county__code", enterprise="enterprise_id")
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", models.PROTECT, related_name="hidden_dangers", verbose_name=_("企业")
     )
+    # The enterprise's county when the danger was reported, kept on the record: every regulator's list, count and
+    # statistic filters by county, and a column of its own (indexed) answers without joining the enterprises.
+    county = models.ForeignKey("core.Region", models.PROTECT, related_name="+", verbose_name=_("区县"))
     number = models.CharField(_("隐患编号"), max_length=32, blank=True, db_index=True)
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
     title = models.CharField(_("隐患名称"), max_length=200)
@@ -139,10 +142,17 @@ class HiddenDanger(models.Model):
             # The lists' order, and the periods of the statistics (reported, accepted in a period).
             models.Index(fields=["-reported_at", "-id"], name="danger_reported_idx"),
             models.Index(fields=["accepted_at"], name="danger_accepted_idx"),
+            models.Index(fields=["county", "state"], name="danger_county_state_idx"),
+            models.Index(fields=["county", "-reported_at"], name="danger_county_reported_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number or self.pk} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.county_id is None and self.enterprise_id is not None:
+            self.county_id = self.enterprise.county_id
+        super().save(*args, **kwargs)
 
     @property
     def is_overdue(self) -> bool:
@@ -172,10 +182,6 @@ class HiddenDanger(models.Model):
     def grade_colour(self) -> str:
         return Grade.colour(self.grade)
 
-    @property
-    def county_id(self) -> str:
-        return self.enterprise.county_id
-
     def plan_rows(self) -> list[tuple[str, str]]:
         return [(item.label_zh, str(self.plan.get(item.code, ""))) for item in rules.PLAN_ITEMS]
 
@@ -188,7 +194,7 @@ def _photo_path(instance: DangerPhoto, filename: str) -> str:
 
 
 class DangerPhoto(models.Model):
-    scoping = Scoping(region="danger__enterprise__county__code", enterprise="danger__enterprise_id")
+    scoping = Scoping(region="danger__county__code", enterprise="danger__enterprise_id")
 
     danger = models.ForeignKey(HiddenDanger, models.CASCADE, related_name="photos")
     kind = models.CharField(_("类型"), max_length=8, choices=PhotoKind.choices)
@@ -210,7 +216,7 @@ class DangerPhoto(models.Model):
 class ExtensionRequest(models.Model):
     """A request to extend the rectification deadline (安监总局令第15号 第十七条)."""
 
-    scoping = Scoping(region="danger__enterprise__county__code", enterprise="danger__enterprise_id")
+    scoping = Scoping(region="danger__county__code", enterprise="danger__enterprise_id")
 
     danger = models.ForeignKey(HiddenDanger, models.CASCADE, related_name="extensions")
     current_deadline = models.DateField(_("原整改期限"))

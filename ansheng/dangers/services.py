@@ -62,7 +62,7 @@ def _event(acting_user: Any, danger: HiddenDanger, step: str, payload: dict[str,
         event=f"danger.{step}",
         obj=danger,
         payload={"number": danger.number, "state": danger.state, **(payload or {})},
-        region_code=danger.enterprise.county_id,
+        region_code=danger.county_id,
         enterprise_id=danger.enterprise_id,
     )
 
@@ -228,6 +228,7 @@ def do_report_danger(
     checked = check_photos(photos, "photos")
     danger = HiddenDanger(
         enterprise=enterprise,
+        county_id=enterprise.county_id,
         source=source,
         title=title[:200],
         description=description,
@@ -298,7 +299,7 @@ def do_grade_danger(
             danger.bureau_notified_at = timezone.now()
             fields.append("bureau_notified_at")
             notify(
-                county_supervisors(danger.enterprise.county_id),
+                county_supervisors(danger.county_id),
                 kind="major_reported",
                 title=_("重大事故隐患报告：%(enterprise)s %(title)s")
                 % {"enterprise": danger.enterprise.name, "title": danger.title},
@@ -396,7 +397,7 @@ def do_assign_danger(
         if danger.grade == Grade.MAJOR:
             # 16号令 第十四条: the governance plan completes the 重大 danger's report to the bureau.
             notify(
-                county_supervisors(danger.enterprise.county_id),
+                county_supervisors(danger.county_id),
                 kind="major_plan",
                 title=_("重大隐患治理方案：%(enterprise)s %(title)s，期限 %(deadline)s")
                 % {"enterprise": danger.enterprise.name, "title": danger.title, "deadline": deadline},
@@ -606,7 +607,7 @@ def do_submit_evaluation(*, acting_user: Any, danger_id: Any, agency: str, concl
         review_due = rules.closure_review_due(today_shanghai())
         _event(acting_user, danger, "evaluation_submitted", {"agency": agency, "review_due": review_due})
         notify(
-            county_supervisors(danger.enterprise.county_id),
+            county_supervisors(danger.county_id),
             kind="review_requested",
             title=_("重大隐患销号申请待审核（%(due)s 前）：%(title)s") % {"due": review_due, "title": danger.title},
             danger=danger,
@@ -714,7 +715,7 @@ def do_request_extension(*, acting_user: Any, danger_id: Any, new_deadline: Any,
             {"request": request.pk, "new_deadline": new_deadline, "answer_due": request.answer_due},
         )
         answerers = (
-            county_supervisors(danger.enterprise.county_id)
+            county_supervisors(danger.county_id)
             if danger.grade == Grade.MAJOR
             else [user for user in enterprise_admins(danger.enterprise_id) if user.pk != acting_user.pk]
         )

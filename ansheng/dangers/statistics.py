@@ -45,7 +45,7 @@ def _moment(day: dt.date) -> dt.datetime:
 def visible(user: Any, *, region_code: str | None = None, enterprise_id: int | None = None) -> QuerySet:
     rows = access.restrict(HiddenDanger.objects.all(), user, "view", "hidden_danger")
     if region_code:
-        rows = rows.filter(enterprise__county__code__startswith=region_code)
+        rows = rows.filter(county__code__startswith=region_code)
     if enterprise_id:
         rows = rows.filter(enterprise_id=enterprise_id)
     return rows
@@ -134,7 +134,7 @@ def risks_rates(user: Any, **kwargs: Any) -> dict[str, Any] | None:
 
 GROUPS = {
     "enterprise": ("enterprise_id", "enterprise__name"),
-    "county": ("enterprise__county_id", "enterprise__county__name"),
+    "county": ("county_id", "county__name"),
     "industry": ("enterprise__category", None),
 }
 

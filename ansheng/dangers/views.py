@@ -54,7 +54,7 @@ EVENT_LABELS = {
 
 def _visible(request: HttpRequest) -> Any:
     return access.restrict(
-        HiddenDanger.objects.select_related("enterprise", "enterprise__county", "responsible"),
+        HiddenDanger.objects.select_related("enterprise", "county", "responsible"),
         request.user,
         "view",
         NOUN,
@@ -132,9 +132,9 @@ def major_list(request: HttpRequest) -> HttpResponse:
         .count()
     )
     by_county = (
-        open_major.values("enterprise__county_id", "enterprise__county__name")
+        open_major.values("county_id", "county__name")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(state__in=State.RUNNING, deadline__lt=today)))
-        .order_by("enterprise__county_id")
+        .order_by("county_id")
     )
     return render(
         request,

@@ -77,7 +77,7 @@ def flag_overdue(now: dt.datetime | None = None) -> int:
                 event="danger.overdue",
                 obj=danger,
                 payload={"number": danger.number, "deadline": danger.deadline, "days_overdue": days},
-                region_code=danger.enterprise.county_id,
+                region_code=danger.county_id,
                 enterprise_id=danger.enterprise_id,
             )
             body = f"{danger.number} {danger.enterprise.name}"
@@ -94,7 +94,7 @@ def flag_overdue(now: dt.datetime | None = None) -> int:
                 dedup_key=f"danger.overdue:{danger.pk}:{danger.deadline}",
             )
             upward = (
-                county_supervisors(danger.enterprise.county_id)
+                county_supervisors(danger.county_id)
                 if danger.grade == Grade.MAJOR
                 else enterprise_admins(danger.enterprise_id)
             )
@@ -127,7 +127,7 @@ def remind_bureau(now: dt.datetime | None = None) -> int:
     for request in late_answers.order_by("answer_due", "pk")[:BATCH]:
         danger = request.danger
         answerers = (
-            county_supervisors(danger.enterprise.county_id)
+            county_supervisors(danger.county_id)
             if danger.grade == Grade.MAJOR
             else [user for user in enterprise_admins(danger.enterprise_id) if user.pk != request.requested_by_id]
         )
@@ -148,7 +148,7 @@ def remind_bureau(now: dt.datetime | None = None) -> int:
     for danger in late_supervision.order_by("supervision_due", "pk")[:BATCH]:
         sent += len(
             do_notify(
-                county_supervisors(danger.enterprise.county_id),
+                county_supervisors(danger.county_id),
                 kind="danger.supervision_overdue",
                 title=_("挂牌督办重大隐患逾期未销号（督办期限 %(due)s）：%(title)s")
                 % {"due": danger.supervision_due, "title": danger.title},
