@@ -99,3 +99,39 @@ def test_report_rectify_accept_and_the_county_view(world, page, phone, login, li
     expect(table.get_by_test_id("responsible")).to_contain_text("王建国")
     expect(table.get_by_test_id("overdue")).to_contain_text("逾期 5 天")
     manager.context.close()
+
+
+def test_the_county_supervises_a_major_danger_and_reviews_its_closing(world, page, login, live_server):
+    from ansheng.dangers.tests.helpers import walk
+
+    danger = walk(world, "rectifying", grade="major", title="罐区防火堤破损")
+    login(page, "county_b")
+    page.goto(f"{live_server.url}/dangers/{danger.pk}/")
+    step = page.get_by_test_id("step-supervision")
+    step.get_by_label("督办期限").fill((dt.date.today() + dt.timedelta(days=30)).isoformat())
+    step.get_by_label("督办要求").fill("限期完成治理，治理期间停用罐区")
+    step.get_by_role("button", name="挂牌督办").click()
+    expect(page.get_by_test_id("supervised")).to_be_visible()
+    expect(page.get_by_test_id("step-supervision")).to_have_count(0)
+
+    # The enterprise finishes: submitted, accepted, evaluation; then the county reviews.
+    from ansheng.dangers import services
+    from ansheng.dangers.tests.helpers import photo
+
+    services.do_submit_rectification(
+        acting_user=world.users["ent_staff"], danger_id=danger.pk, description="已修复", photos=[photo()]
+    )
+    services.do_accept_rectification(acting_user=world.users["ent_admin"], danger_id=danger.pk)
+    services.do_submit_evaluation(
+        acting_user=world.users["ent_admin"], danger_id=danger.pk, agency="评价公司", conclusion="治理合格"
+    )
+    page.reload()
+    expect(page.get_by_test_id("state")).to_have_text("销号审核中")
+    review = page.get_by_test_id("step-review")
+    review.get_by_label("不予销号").check()
+    review.get_by_role("button", name="销号审核").click()
+    expect(page.get_by_test_id("error-note")).to_be_visible()  # a refusal needs its reason
+    review = page.get_by_test_id("step-review")
+    review.get_by_label("同意销号").check()
+    review.get_by_role("button", name="销号审核").click()
+    expect(page.get_by_test_id("state")).to_have_text("已销号")
