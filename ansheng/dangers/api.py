@@ -92,6 +92,16 @@ class ExtensionOut(Schema):
     answer_note: str
 
 
+class EventOut(Schema):
+    at: dt.datetime
+    event: str
+    actor: str
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return obj.actor_name
+
+
 class DangerDetail(DangerItem):
     description: str
     cause: str
@@ -114,6 +124,7 @@ class DangerDetail(DangerItem):
     review_note: str
     photos: list[PhotoOut]
     extensions: list[ExtensionOut]
+    events: list[EventOut] = Field(description="the audit trail: danger.reported, danger.graded, …")
 
     @staticmethod
     def resolve_photos(obj: HiddenDanger) -> list[DangerPhoto]:
@@ -122,6 +133,14 @@ class DangerDetail(DangerItem):
     @staticmethod
     def resolve_extensions(obj: HiddenDanger) -> list[ExtensionRequest]:
         return list(obj.extensions.all())
+
+    @staticmethod
+    def resolve_events(obj: HiddenDanger) -> list[Any]:
+        from ansheng.core.models import AuditEvent
+
+        return list(
+            AuditEvent.objects.filter(object_type="dangers.hiddendanger", object_id=str(obj.pk)).order_by("seq")[:200]
+        )
 
 
 class DangerFilters(Schema):

@@ -631,6 +631,7 @@ def do_review_closure(*, acting_user: Any, danger_id: Any, approve: bool, note: 
             danger.state = State.RECTIFYING
             danger.save(update_fields=["review_note", "state", "updated_at"])
             _event(acting_user, danger, "review_refused", {"note": danger.review_note})
+            recompute_colour_later(danger.enterprise_id)  # back under its deadline: it may count as overdue again
             notify(
                 [danger.responsible, *enterprise_admins(danger.enterprise_id)],
                 kind="review_refused",

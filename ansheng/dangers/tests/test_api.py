@@ -97,6 +97,15 @@ def test_the_whole_loop_over_http(world, api_client, bearer):
     assert again.status_code == 409 and again.json()["code"] == "wrong_state"
     closed = api_client.post(f"{BASE}/{pk}/close", {}, content_type="application/json", **admin)
     assert closed.json()["state"] == "closed"
+    assert [e["event"] for e in closed.json()["events"]] == [
+        "danger.reported",
+        "danger.graded",
+        "danger.assigned",
+        "danger.started",
+        "danger.submitted",
+        "danger.accepted",
+        "danger.closed",
+    ]
 
 
 def test_a_major_assignment_without_a_plan_is_refused_over_http(world, api_client, bearer):
