@@ -60,3 +60,14 @@ def test_the_dashboard_source_follows_the_protocol_and_counts_per_county(world):
     assert panel["total"] == 2 and panel["rows"][0]["state"] == "逾期 3 天"
     assert major_dangers(world.users["city"], "511102")["by_region"] == {}
     assert major_dangers(world.users["county_a"], None)["headline"][0]["value"] == 0
+
+
+def test_the_map_shades_counties_by_open_major_dangers(world, api_client, bearer):
+    walk(world, "assigned", grade="major")
+    walk(world, "closed", grade="major")
+    body = api_client.get("/api/v1/map/layers/counties", **bearer(world.users["city"])).json()
+    by_county = {f["properties"]["id"]: f["properties"] for f in body["features"]}
+    if not by_county:
+        pytest.skip("the county outlines are not available in this build")
+    assert by_county["511112"]["major_dangers"] == 1
+    assert by_county["511102"]["major_dangers"] == 0
