@@ -46,8 +46,18 @@ def parent(args: argparse.Namespace) -> None:
     results = []
     for backend in args.backends.split(","):
         env = {**os.environ, **child_env(backend)}
-        command = [sys.executable, __file__, "--child", backend, "--readings", str(args.readings),
-                   "--latency-seconds", str(args.latency_seconds), "--rate", str(args.rate)]
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            backend,
+            "--readings",
+            str(args.readings),
+            "--latency-seconds",
+            str(args.latency_seconds),
+            "--rate",
+            str(args.rate),
+        ]
         print(f"running {backend} …", file=sys.stderr, flush=True)
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -60,12 +70,23 @@ def parent(args: argparse.Namespace) -> None:
 
 def child_env(backend: str) -> dict[str, str]:
     data = WORK / backend
-    url = f"sqlite:///{data / 'bench.sqlite3'}" if backend == "sqlite" else \
-        f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-    return {"DATABASE_URL": url, "ANSHENG_DATA_DIR": str(data), "ANSHENG_MODE": "production",
-            "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1,localhost", "ANSHENG_WORKERS_IN_PROCESS": "false",
-            "DJANGO_SETTINGS_MODULE": "ansheng.config.settings", "LOG_LEVEL": "WARNING",
-            "MQTT_TOPIC_PREFIX": f"ansheng-monitoring-bench-{uuid.uuid4().hex[:6]}", "PYTHONUNBUFFERED": "1"}
+    url = (
+        f"sqlite:///{data / 'bench.sqlite3'}"
+        if backend == "sqlite"
+        else f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+    )
+    return {
+        "DATABASE_URL": url,
+        "ANSHENG_DATA_DIR": str(data),
+        "ANSHENG_MODE": "production",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ANSHENG_WORKERS_IN_PROCESS": "false",
+        "DJANGO_SETTINGS_MODULE": "ansheng.config.settings",
+        "LOG_LEVEL": "WARNING",
+        "MQTT_TOPIC_PREFIX": f"ansheng-monitoring-bench-{uuid.uuid4().hex[:6]}",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
@@ -101,8 +122,10 @@ def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None
     ]
     for r in results:
         for path, lat in r["latency"].items():
-            lines.append(f"| {r['backend']} | {path} | {lat['n']} | {lat['p50']:.0f} ms | {lat['p99']:.0f} ms | "
-                         f"{lat['max']:.0f} ms | {lat['held']:,.0f} /s |")
+            lines.append(
+                f"| {r['backend']} | {path} | {lat['n']} | {lat['p50']:.0f} ms | {lat['p99']:.0f} ms | "
+                f"{lat['max']:.0f} ms | {lat['held']:,.0f} /s |"
+            )
     print("\n".join(lines))
 
 
@@ -191,16 +214,33 @@ def seed() -> World:
     world = World()
     city = Region.objects.create(code="511100", name="乐山市", level=RegionLevel.CITY)
     county = Region.objects.create(code="511112", name="五通桥区", level=RegionLevel.COUNTY, parent=city)
-    admin = do_create_user(acting_user=None, username="bench-admin", password="x", role=Role.CITY_ADMIN, region=city,
-                           check_password=False)
+    admin = do_create_user(
+        acting_user=None, username="bench-admin", password="x", role=Role.CITY_ADMIN, region=city, check_password=False
+    )
     for n in range(ENTERPRISES):
-        enterprise = Enterprise.objects.create(credit_code=f"91511112BENCH{n:05d}", name=f"基准企业{n}",
-                                               county=county, category="chem_production")
+        enterprise = Enterprise.objects.create(
+            credit_code=f"91511112BENCH{n:05d}", name=f"基准企业{n}", county=county, category="chem_production"
+        )
         world.enterprises.append(enterprise)
-        points = MonitoringPoint.objects.bulk_create([
-            MonitoringPoint(enterprise=enterprise, code=f"P{k:04d}", name=f"测点{k}", kind="level", unit="m",
-                            range_min=0, range_max=10, l=1, h=8, hh=9, deadband=0.1, interval_s=1)
-            for k in range(POINTS)])
+        points = MonitoringPoint.objects.bulk_create(
+            [
+                MonitoringPoint(
+                    enterprise=enterprise,
+                    code=f"P{k:04d}",
+                    name=f"测点{k}",
+                    kind="level",
+                    unit="m",
+                    range_min=0,
+                    range_max=10,
+                    l=1,
+                    h=8,
+                    hh=9,
+                    deadband=0.1,
+                    interval_s=1,
+                )
+                for k in range(POINTS)
+            ]
+        )
         PointState.objects.bulk_create([PointState(point=p) for p in points])
         world.points[enterprise.pk] = points
         _token, raw = do_create_token(acting_user=admin, name=f"gw{n}", kind="gateway", enterprise=enterprise)
@@ -215,12 +255,16 @@ def bench_raw(total: int) -> float:
     from ansheng.monitoring import store
 
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_raw (point_id bigint NOT NULL, ts bigint NOT NULL, "
-                       "value double precision NOT NULL, PRIMARY KEY (point_id, ts))")
+        cursor.execute(
+            "CREATE TABLE bench_raw (point_id bigint NOT NULL, ts bigint NOT NULL, "
+            "value double precision NOT NULL, PRIMARY KEY (point_id, ts))"
+        )
     rng = random.Random(1)
     base = 1_700_000_000_000
-    chunks = [[(p, base + (c * 5 + s) * 1000, rng.uniform(3, 7)) for s in range(5) for p in range(1, 2001)]
-              for c in range(total // 10_000)]
+    chunks = [
+        [(p, base + (c * 5 + s) * 1000, rng.uniform(3, 7)) for s in range(5) for p in range(1, 2001)]
+        for c in range(total // 10_000)
+    ]
     started = time.perf_counter()
     for rows in chunks:
         with transaction.atomic():
@@ -235,8 +279,11 @@ def bench_service(world: World, total: int, *, steps: int, enterprises: int) -> 
 
     batches = []
     for n in range(total // (POINTS * steps * enterprises) + 1):
-        chosen = world.enterprises[n % ENTERPRISES:n % ENTERPRISES + enterprises] if enterprises == 1 \
+        chosen = (
+            world.enterprises[n % ENTERPRISES : n % ENTERPRISES + enterprises]
+            if enterprises == 1
             else world.enterprises[:enterprises]
+        )
         batches.append([Submission(e.pk, "http", items=world.batch(e, steps), source="bench") for e in chosen])
     ingest(batches.pop(0))  # warm the caches
     sent = sum(len(s.items) for b in batches for s in b)
@@ -248,8 +295,11 @@ def bench_service(world: World, total: int, *, steps: int, enterprises: int) -> 
 
 def start_server() -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "ansheng.cli", "serve", "--port", str(HTTP_PORT), "--threads", "4"], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "ansheng.cli", "serve", "--port", str(HTTP_PORT), "--threads", "4"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(300):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=5)
@@ -263,8 +313,12 @@ def start_server() -> subprocess.Popen[bytes]:
 
 
 def _post(conn: http.client.HTTPConnection, token: str, body: bytes) -> dict[str, Any]:
-    conn.request("POST", "/api/v1/readings", body=body,
-                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/api/v1/readings",
+        body=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     response = conn.getresponse()
     data = json.loads(response.read())
     if response.status != 200 or data.get("rejected"):
@@ -277,8 +331,7 @@ def bench_http(world: World, total: int, clients: int = 2) -> float:
     bodies = []
     for n in range(total // 10_000):
         enterprise = world.enterprises[n % ENTERPRISES]
-        bodies.append((world.tokens[enterprise.pk],
-                       json.dumps({"readings": world.batch(enterprise, 100)}).encode()))
+        bodies.append((world.tokens[enterprise.pk], json.dumps({"readings": world.batch(enterprise, 100)}).encode()))
     _post(http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=300), *bodies.pop(0))
     queue = list(bodies)
     lock = threading.Lock()
@@ -304,12 +357,17 @@ def bench_http(world: World, total: int, clients: int = 2) -> float:
 def start_worker() -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-m", "ansheng.cli", "mqtt-ingest", "--client-id", f"bench-{uuid.uuid4().hex[:6]}"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "LOG_LEVEL": "INFO"})
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "LOG_LEVEL": "INFO"},
+    )
     assert process.stdout is not None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         line = process.stdout.readline().decode()
         if "subscribed to" in line:
+
             def drain() -> None:
                 for raw in process.stdout:  # type: ignore[union-attr]
                     WORKER_LOG.append(raw.decode(errors="replace"))
@@ -350,8 +408,12 @@ def bench_mqtt(world: World, total: int) -> float:
     messages = []
     for n in range(total // 1000):
         enterprise = world.enterprises[n % ENTERPRISES]
-        messages.append((topic_for(enterprise.county_id, enterprise.credit_code),
-                         json.dumps({"readings": world.batch(enterprise, 10)})))
+        messages.append(
+            (
+                topic_for(enterprise.county_id, enterprise.credit_code),
+                json.dumps({"readings": world.batch(enterprise, 10)}),
+            )
+        )
     client = _publisher()
     before = _stored()
     started = time.perf_counter()
@@ -364,8 +426,10 @@ def bench_mqtt(world: World, total: int) -> float:
             from ansheng.monitoring.models import Rejection
 
             codes = list(Rejection.objects.values_list("code", "message")[:5])
-            raise SystemExit(f"MQTT: {_stored() - before} of {target - before} readings stored; rejections {codes}; "
-                             f"worker: {''.join(WORKER_LOG[-20:])}")
+            raise SystemExit(
+                f"MQTT: {_stored() - before} of {target - before} readings stored; rejections {codes}; "
+                f"worker: {''.join(WORKER_LOG[-20:])}"
+            )
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     client.loop_stop()
@@ -426,7 +490,8 @@ def _steady(world: World, rate: int, seconds: float, send: Any) -> tuple[dict[in
             if point.pk in spike_ids:
                 continue
             by_enterprise.setdefault(enterprise.pk, []).append(
-                {"point": point.code, "ts": stamp, "value": round(world.rng.uniform(3.0, 7.0), 3)})
+                {"point": point.code, "ts": stamp, "value": round(world.rng.uniform(3.0, 7.0), 3)}
+            )
         for enterprise, point in chosen:
             by_enterprise.setdefault(enterprise.pk, []).append({"point": point.code, "ts": stamp, "value": 9.5})
         for point_id, arrival in send(by_enterprise, [p.pk for _e, p in chosen]):
@@ -448,8 +513,14 @@ def _summary(sent_at: dict[int, float], watcher: Watcher, held: float) -> dict[s
         raise SystemExit("no alarm became visible")
     missing = len(sent_at) - len(delays)
     p99 = delays[min(len(delays) - 1, round(0.99 * (len(delays) - 1)))]
-    return {"n": len(delays), "missing": missing, "p50": statistics.median(delays), "p99": p99,
-            "max": delays[-1], "held": held}
+    return {
+        "n": len(delays),
+        "missing": missing,
+        "p50": statistics.median(delays),
+        "p99": p99,
+        "max": delays[-1],
+        "held": held,
+    }
 
 
 def latency_http(world: World, rate: int, seconds: float) -> dict[str, Any]:
@@ -502,8 +573,9 @@ def latency_mqtt(world: World, rate: int, seconds: float) -> dict[str, Any]:
         for enterprise_id, items in by_enterprise.items():
             enterprise = enterprises[enterprise_id]
             arrival = time.perf_counter()
-            client.publish(topic_for(enterprise.county_id, enterprise.credit_code),
-                           json.dumps({"readings": items}), qos=1)
+            client.publish(
+                topic_for(enterprise.county_id, enterprise.credit_code), json.dumps({"readings": items}), qos=1
+            )
             arrivals += [(p, arrival) for p in spikes if owner[p] == enterprise_id]
         return arrivals
 

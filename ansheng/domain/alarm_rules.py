@@ -349,8 +349,15 @@ class _Run:
             del self.pending[key]
         rule = self.rule
         self.events.append(
-            Event(alarm_type, action, level, rule.severity(alarm_type, level), ts, value,
-                  rule.threshold(alarm_type, level))
+            Event(
+                alarm_type,
+                action,
+                level,
+                rule.severity(alarm_type, level),
+                ts,
+                value,
+                rule.threshold(alarm_type, level),
+            )
         )
 
     def clear(self, alarm_type: str, ts: float, value: float | None) -> None:
@@ -358,8 +365,9 @@ class _Run:
         self.peaks.pop(alarm_type, None)
         rule = self.rule
         self.events.append(
-            Event(alarm_type, CLEAR, level, rule.severity(alarm_type, level), ts, value,
-                  rule.threshold(alarm_type, level))
+            Event(
+                alarm_type, CLEAR, level, rule.severity(alarm_type, level), ts, value, rule.threshold(alarm_type, level)
+            )
         )
 
     def side(self, alarm_type: str, reached: int, ts: float, value: float) -> None:
@@ -650,18 +658,22 @@ def enterprise_warning(facts: Iterable[AlarmFact], now: float, rule: WarningRule
         if fact.source is not None:
             per_source[fact.source] = per_source.get(fact.source, 0) + 1
     if any(n >= rule.red_concurrent for n in per_source.values()):
-        red.append(Reason(
-            "red_concurrent",
-            f"同一重大危险源有{rule.red_concurrent}个及以上较大级别报警同时发生",
-            f"{rule.red_concurrent} or more serious alarms are active at one hazard source",
-        ))
+        red.append(
+            Reason(
+                "red_concurrent",
+                f"同一重大危险源有{rule.red_concurrent}个及以上较大级别报警同时发生",
+                f"{rule.red_concurrent} or more serious alarms are active at one hazard source",
+            )
+        )
     minutes = f"{rule.red_unacknowledged_after / 60:g}"
     if any(not f.acknowledged and now - f.started_at >= rule.red_unacknowledged_after for f in serious):
-        red.append(Reason(
-            "red_unacknowledged",
-            f"较大级别报警超过{minutes}分钟未确认",
-            f"a serious alarm has not been acknowledged for {minutes} minutes",
-        ))
+        red.append(
+            Reason(
+                "red_unacknowledged",
+                f"较大级别报警超过{minutes}分钟未确认",
+                f"a serious alarm has not been acknowledged for {minutes} minutes",
+            )
+        )
     if red:
         return EarlyWarning(RiskLevel.MAJOR, tuple(red))
 
@@ -669,23 +681,40 @@ def enterprise_warning(facts: Iterable[AlarmFact], now: float, rule: WarningRule
         reason = Reason("orange_severity", "存在较大级别的报警", "a serious alarm is active")
         return EarlyWarning(RiskLevel.LARGE, (reason,))
     if len(recent) >= rule.orange_count:
-        return EarlyWarning(RiskLevel.LARGE, (Reason(
-            "orange_count",
-            f"{hours}小时内报警{len(recent)}次",
-            f"{len(recent)} alarms within {hours} hours",
-        ),))
+        return EarlyWarning(
+            RiskLevel.LARGE,
+            (
+                Reason(
+                    "orange_count",
+                    f"{hours}小时内报警{len(recent)}次",
+                    f"{len(recent)} alarms within {hours} hours",
+                ),
+            ),
+        )
     if worst is not None and worst >= rule.yellow_severity:
         return EarlyWarning(RiskLevel.GENERAL, (Reason("yellow_severity", "存在一般级别的报警", "an alarm is active"),))
     if len(recent) >= rule.yellow_count:
-        return EarlyWarning(RiskLevel.GENERAL, (Reason(
-            "yellow_count",
-            f"{hours}小时内报警{len(recent)}次",
-            f"{len(recent)} alarms within {hours} hours",
-        ),))
+        return EarlyWarning(
+            RiskLevel.GENERAL,
+            (
+                Reason(
+                    "yellow_count",
+                    f"{hours}小时内报警{len(recent)}次",
+                    f"{len(recent)} alarms within {hours} hours",
+                ),
+            ),
+        )
     if active:
-        return EarlyWarning(RiskLevel.LOW, (Reason(
-            "blue_active", "存在提示级别的报警（如测点无数据）", "a minor alarm (such as a silent point) is active"
-        ),))
+        return EarlyWarning(
+            RiskLevel.LOW,
+            (
+                Reason(
+                    "blue_active",
+                    "存在提示级别的报警（如测点无数据）",
+                    "a minor alarm (such as a silent point) is active",
+                ),
+            ),
+        )
     return EarlyWarning(None, ())
 
 

@@ -289,8 +289,9 @@ def _filter(value: object, path: str, sectors: frozenset[str], groups: Mapping[s
     if value is None:
         return AccidentFilter()
     data = _mapping(value, path)
-    unknown = sorted(set(data) - {"sectors", "exclude_sectors", "min_grade", "min_deaths", "min_serious_injuries",
-                                  "large_risk"})
+    unknown = sorted(
+        set(data) - {"sectors", "exclude_sectors", "min_grade", "min_deaths", "min_serious_injuries", "large_risk"}
+    )
     if unknown:
         raise _error(f"{path}.{unknown[0]}", "unknown_key", "不认识的筛选条件", "is not a known condition")
 
@@ -329,9 +330,7 @@ def _filter(value: object, path: str, sectors: frozenset[str], groups: Mapping[s
     elif isinstance(grade, int) and not isinstance(grade, bool) and grade in _GRADES.values():
         min_grade = grade
     else:
-        raise _error(
-            f"{path}.min_grade", "unknown_grade", "应为 一般、较大、重大 或 特别重大", "must be a grade name"
-        )
+        raise _error(f"{path}.min_grade", "unknown_grade", "应为 一般、较大、重大 或 特别重大", "must be a grade name")
     large_risk = data.get("large_risk")
     if large_risk is not None and not isinstance(large_risk, bool):
         raise _error(f"{path}.large_risk", "wrong_type", "应为 true 或 false", "must be true or false")
@@ -350,8 +349,12 @@ def _quantity(
 ) -> Quantity:
     data = _mapping(value, path)
     if ("accidents" in data) == ("input" in data):
-        raise _error(path, "ambiguous_quantity", "应二选一：accidents（事故统计）或 input（统计基础数据）",
-                     "needs exactly one of accidents (from the accident register) or input (a statistics input)")
+        raise _error(
+            path,
+            "ambiguous_quantity",
+            "应二选一：accidents（事故统计）或 input（统计基础数据）",
+            "needs exactly one of accidents (from the accident register) or input (a statistics input)",
+        )
     if "input" in data:
         extra = sorted(set(data) - {"input"})
         if extra:
@@ -372,8 +375,12 @@ def _quantity(
         )
     measure = data["accidents"]
     if measure not in ACCIDENT_MEASURES:
-        raise _error(f"{path}.accidents", "unknown_measure", f"应为 {'、'.join(ACCIDENT_MEASURES)} 之一",
-                     f"must be one of {', '.join(ACCIDENT_MEASURES)}")
+        raise _error(
+            f"{path}.accidents",
+            "unknown_measure",
+            f"应为 {'、'.join(ACCIDENT_MEASURES)} 之一",
+            f"must be one of {', '.join(ACCIDENT_MEASURES)}",
+        )
     return Quantity(accidents=str(measure), where=_filter(data.get("where"), f"{path}.where", sectors, groups))
 
 
@@ -381,8 +388,12 @@ def _target(value: object, path: str) -> Target:
     data = _mapping(value, path)
     kinds = [key for key in data if key in _TARGET_KINDS]
     if len(kinds) != 1 or len(data) != 1:
-        raise _error(path, "invalid_target", "应恰好写一项：reduce_by、increase_by、at_least 或 at_most",
-                     "must hold exactly one of reduce_by, increase_by, at_least or at_most")
+        raise _error(
+            path,
+            "invalid_target",
+            "应恰好写一项：reduce_by、increase_by、at_least 或 at_most",
+            "must hold exactly one of reduce_by, increase_by, at_least or at_most",
+        )
     kind = kinds[0]
     raw = data[kind]
     if isinstance(raw, bool) or not isinstance(raw, int | float):
@@ -410,13 +421,21 @@ def _formula(data: Mapping[str, Any], path: str) -> Formula:
     if name == "rate":
         per = data.get("per")
         if isinstance(per, bool) or not isinstance(per, int) or per <= 0:
-            raise _error(f"{path}.per", "wrong_type", "通用比率须写明 per（正整数，如 1000）",
-                         "a generic rate needs per (a positive whole number, e.g. 1000)")
+            raise _error(
+                f"{path}.per",
+                "wrong_type",
+                "通用比率须写明 per（正整数，如 1000）",
+                "a generic rate needs per (a positive whole number, e.g. 1000)",
+            )
         return _generic_rate(per)
     if name not in FORMULAS:
         known = sorted([*FORMULAS, "occupational_health_rate", "rate"])
-        raise _error(f"{path}.formula", "unknown_formula", f"未知的计算公式“{name}”，可用：{'、'.join(known)}",
-                     f"unknown formula {name!r}; known: {', '.join(known)}")
+        raise _error(
+            f"{path}.formula",
+            "unknown_formula",
+            f"未知的计算公式“{name}”，可用：{'、'.join(known)}",
+            f"unknown formula {name!r}; known: {', '.join(known)}",
+        )
     return FORMULAS[str(name)]
 
 
@@ -446,12 +465,19 @@ def _indicator(
     formula = _formula(spec, f"{path}.value")
     if "numerator" in spec:
         if "accidents" in spec or "input" in spec:
-            raise _error(f"{path}.value", "ambiguous_quantity", "numerator 与 accidents/input 不能同时出现",
-                         "numerator cannot be given together with accidents or input")
+            raise _error(
+                f"{path}.value",
+                "ambiguous_quantity",
+                "numerator 与 accidents/input 不能同时出现",
+                "numerator cannot be given together with accidents or input",
+            )
         numerator = _quantity(spec["numerator"], f"{path}.value.numerator", inputs, sectors, groups)
     else:
         numerator = _quantity(
-            {k: spec[k] for k in ("accidents", "where", "input") if k in spec}, f"{path}.value", inputs, sectors,
+            {k: spec[k] for k in ("accidents", "where", "input") if k in spec},
+            f"{path}.value",
+            inputs,
+            sectors,
             groups,
         )
     denominator = None
@@ -468,8 +494,12 @@ def _indicator(
         raise _error(f"{path}.value.denominator", "unexpected", "合计类指标没有分母", "a count has no denominator")
     compare = data.get("compare", "period_total" if formula.name == "count" else "final_year")
     if compare not in _COMPARISONS:
-        raise _error(f"{path}.compare", "unknown_comparison", "应为 period_total（期间合计）或 final_year（末年值）",
-                     "must be period_total or final_year")
+        raise _error(
+            f"{path}.compare",
+            "unknown_comparison",
+            "应为 period_total（期间合计）或 final_year（末年值）",
+            "must be period_total or final_year",
+        )
     places = data.get("places", 0 if formula.name == "count" and numerator.accidents != "direct_loss" else 3)
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 6:
         raise _error(f"{path}.places", "wrong_type", "小数位应为 0–6", "must be 0–6")
@@ -492,8 +522,17 @@ def _indicator(
     )
 
 
-_PLAN_KEYS = {"code", "name", "region", "period", "baseline", "indicators", "statistics_cutoff_yuan", "source",
-              "description"}
+_PLAN_KEYS = {
+    "code",
+    "name",
+    "region",
+    "period",
+    "baseline",
+    "indicators",
+    "statistics_cutoff_yuan",
+    "source",
+    "description",
+}
 
 
 def parse_plan(
@@ -518,8 +557,12 @@ def parse_plan(
     groups = {name: frozenset(members) for name, members in (sector_groups or {}).items()}
     code = _text(root, "code", "")
     if not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
-        raise _error("code", "invalid_code", "只能用字母、数字、- 和 _（如 leshan-2016-2020）",
-                     "only letters, digits, - and _ (e.g. leshan-2016-2020)")
+        raise _error(
+            "code",
+            "invalid_code",
+            "只能用字母、数字、- 和 _（如 leshan-2016-2020）",
+            "only letters, digits, - and _ (e.g. leshan-2016-2020)",
+        )
     region = _text(root, "region", "")
     if not (region.isascii() and region.isdigit() and len(region) == 6):
         raise _error("region", "invalid_region", "应为6位行政区划代码（如 511100）", "must be a 6-digit division code")
@@ -665,9 +708,7 @@ def evaluate(
     """
     denominators = denominators or {}
     years = sorted(set(plan.baseline_years) | {plan.baseline_year} | set(plan.years))
-    yearly = {
-        year: _ratio(indicator, _opt(numerators.get(year)), _opt(denominators.get(year))) for year in years
-    }
+    yearly = {year: _ratio(indicator, _opt(numerators.get(year)), _opt(denominators.get(year))) for year in years}
     missing: list[str] = []
 
     def need(year: int) -> None:

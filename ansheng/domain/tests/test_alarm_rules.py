@@ -97,7 +97,11 @@ def test_rule_reports_severity_and_threshold_per_level() -> None:
     assert rule.severity(LOW, 1) is Severity.WARNING
     assert rule.severity(NO_DATA, 1) is Severity.WARNING
     assert (rule.threshold(HIGH, 1), rule.threshold(HIGH, 2), rule.threshold(LOW, 1), rule.threshold(LOW, 2)) == (
-        8, 9, 2, 1)
+        8,
+        9,
+        2,
+        1,
+    )
     assert rule.threshold(NO_DATA, 1) is None
     assert Rule(normal_value=0).threshold(STATE, 1) == 0
 
@@ -341,8 +345,15 @@ POLICY = EscalationPolicy(steps=(EscalationStep(1, 900, 7200), EscalationStep(2,
 def test_escalation_by_time_to_acknowledge_and_time_to_close(
     elapsed: float, acknowledged_at: float | None, expected: int
 ) -> None:
-    tier = ar.escalation_tier(severity=Severity.MAJOR, active_since=0, acknowledged_at=acknowledged_at,
-                              closed=False, current_tier=0, now=elapsed, policy=POLICY)
+    tier = ar.escalation_tier(
+        severity=Severity.MAJOR,
+        active_since=0,
+        acknowledged_at=acknowledged_at,
+        closed=False,
+        current_tier=0,
+        now=elapsed,
+        policy=POLICY,
+    )
     assert tier == expected
 
 
@@ -389,8 +400,15 @@ def test_chattering_is_three_activations_within_a_minute() -> None:
 NOW = 100_000.0
 
 
-def fact(severity: str, *, active: bool = True, acknowledged: bool = True, age: float = 60, source: str | None = "s1",
-         counted: bool = True) -> AlarmFact:
+def fact(
+    severity: str,
+    *,
+    active: bool = True,
+    acknowledged: bool = True,
+    age: float = 60,
+    source: str | None = "s1",
+    counted: bool = True,
+) -> AlarmFact:
     return AlarmFact(Severity.parse(severity), active, acknowledged, NOW - age, source, counted)
 
 

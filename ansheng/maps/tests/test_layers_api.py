@@ -61,7 +61,12 @@ def test_county_figures_count_what_the_user_sees_and_are_null_without_sources(wo
     assert by_county["511102"]["enterprises"] == 2
     assert by_county["511112"]["enterprises"] == 2
     assert by_county["511102"]["red_orange_share"] is None  # no app grades enterprises in this build
-    assert by_county["511102"]["major_dangers_per_100"] is None
+    from ansheng.core.registry import named
+
+    if "major-dangers" in named("dashboard_sources"):  # the dangers app is installed: none open in the county
+        assert by_county["511102"]["major_dangers_per_100"] == 0.0
+    else:
+        assert by_county["511102"]["major_dangers_per_100"] is None
     mine = get(world, "ent_admin", "counties").json()["features"][0]["properties"]
     assert mine["enterprises"] == 1  # an enterprise's map counts itself only
     transport = {
