@@ -434,7 +434,7 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    if not access.can(request.user, "view", "risk_colour"):
+    if not access.can(request.user, "view", "risk_colour") or not access.scope_for(request.user).is_government:
         raise Http404
     county = request.GET.get("county") or None
     regions = access.visible_regions(request.user)

@@ -26,7 +26,7 @@ def risk_point(world, *, code="RP-01", name="液氯储罐区", user="ent_admin",
         unit_id=unit.pk,
         data={
             "description": "储罐或管线泄漏导致氯气中毒",
-            "accident_type": "WSA10012",
+            "accident_type": "WSA10023",
             "hazard_factors": ["21", "2101"],
             "consequence": "人员中毒窒息",
         },

@@ -52,7 +52,7 @@ def test_create_point_unit_event_assess_and_measure_over_the_api(world, client_f
     unit = post(admin, f"/api/v1/risk-objects/{obj['id']}/units", {"name": "抛光除尘系统"})
     assert unit.status_code == 201
     event = post(admin, f"/api/v1/risk-objects/{obj['id']}/events", {
-        "unit": unit.json()["id"], "description": "铝粉尘云遇点火源爆炸", "accident_type": "WSA10025",
+        "unit": unit.json()["id"], "description": "铝粉尘云遇点火源爆炸", "accident_type": "WSA10018",
         "hazard_factors": ["2"], "consequence": "多人伤亡"})
     assert event.status_code == 201, event.content
     event_id = event.json()["id"]
