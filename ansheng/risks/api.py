@@ -244,7 +244,9 @@ def get_object(request: HttpRequest, object_id: int) -> RiskObject:
 
 
 @objects_router.patch(
-    "/{object_id}", response={200: ObjectItem, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, summary="Change a risk point"
+    "/{object_id}",
+    response={200: ObjectItem, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change a risk point",
 )
 def update_object(request: HttpRequest, object_id: int, payload: ObjectFields) -> RiskObject:
     services.do_update_object(acting_user=request.user, object_id=object_id, changes=payload.dict(exclude_unset=True))
@@ -436,7 +438,9 @@ class RatesIn(Schema):
     enterprise: int | None = Field(None, ge=1)
 
 
-@inspections_router.get("/rates", response={200: RatesOut, 403: ErrorOut, 422: ErrorOut}, summary="Coverage and completion")
+@inspections_router.get(
+    "/rates", response={200: RatesOut, 403: ErrorOut, 422: ErrorOut}, summary="Coverage and completion"
+)
 def rates(request: HttpRequest, params: Query[RatesIn]) -> Any:
     if not access.can(request.user, "view", "inspection"):
         raise PermissionDenied()

@@ -2,7 +2,7 @@
 
 | variable | default | what |
 |---|---|---|
-| ANSHENG_RISKS_SHIFT_HOURS | 0,8,16 | Beijing-time hours at which shifts start (a 每班 task gets one occurrence per shift) |
+| ANSHENG_RISKS_SHIFT_HOURS | 0,8,16 | Beijing-time hours at which shifts start (每班: one occurrence per shift) |
 | ANSHENG_RISKS_COLOUR_MAJOR_DANGER_RED | true | an open 重大 hidden danger makes the enterprise red |
 | ANSHENG_RISKS_COLOUR_OVERDUE_STEP | 3 | this many overdue hidden dangers raise the colour one step (0: never) |
 | ANSHENG_RISKS_COLOUR_USE_WARNINGS | true | the colour is at least monitoring's early-warning colour |
@@ -29,7 +29,9 @@ def _shift_hours() -> tuple[int, ...]:
     except ValueError:
         hours = ()
     if not hours or any(hour < 0 or hour > 23 for hour in hours):
-        raise ImproperlyConfigured(f"ANSHENG_RISKS_SHIFT_HOURS={raw!r}: give hours 0–23 separated by commas, e.g. 0,8,16")
+        raise ImproperlyConfigured(
+            f"ANSHENG_RISKS_SHIFT_HOURS={raw!r}: give hours 0–23 separated by commas, e.g. 0,8,16"
+        )
     return hours
 
 

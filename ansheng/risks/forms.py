@@ -116,7 +116,9 @@ class TaskForm(forms.Form):
     )
     cycle = forms.ChoiceField(label=_("排查周期"), choices=Cycle.choices)
     starts_on = forms.DateField(label=_("开始日期"), widget=DateInput())
-    ends_on = forms.DateField(label=_("结束日期"), widget=DateInput(), required=False, help_text=_("季节性、节假日、专项排查必填"))
+    ends_on = forms.DateField(
+        label=_("结束日期"), widget=DateInput(), required=False, help_text=_("季节性、节假日、专项排查必填")
+    )
     assignees = forms.ModelMultipleChoiceField(
         label=_("执行人"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -118,7 +118,9 @@ class RiskEvent(models.Model):
     accident_type = models.CharField(
         _("事故类型"), max_length=8, help_text=_("GB 6441-2025 基本类型编码，如 WSA10009（火灾）")
     )
-    hazard_factors = models.JSONField(_("危险和有害因素"), default=list, blank=True, help_text=_("GB/T 13861-2022 代码"))
+    hazard_factors = models.JSONField(
+        _("危险和有害因素"), default=list, blank=True, help_text=_("GB/T 13861-2022 代码")
+    )
     consequence = models.CharField(_("可能后果"), max_length=200, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
     inherent_level = models.CharField(_("固有风险等级"), max_length=8, choices=Level.choices, blank=True)
@@ -360,7 +362,7 @@ class Answer(models.Model):
 
 
 class EnterpriseColour(models.Model):
-    """The enterprise's current risk colour (红橙黄蓝), stored so maps and lists read it for 100k enterprises at once."""
+    """The enterprise's current risk colour (红橙黄蓝), stored so maps and lists read 100k enterprises at once."""
 
     scoping = Scoping(region="county_code", enterprise="enterprise_id")
 

@@ -9,6 +9,7 @@ the 29th and a monthly task started on 31 January is due by the end of each mont
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo
 
@@ -38,7 +39,7 @@ def period_containing(
         starts = [midnight(day - dt.timedelta(days=1)) + dt.timedelta(hours=hours[-1])]
         starts += [midnight(day) + dt.timedelta(hours=h) for h in hours]
         starts.append(midnight(day + dt.timedelta(days=1)) + dt.timedelta(hours=hours[0]))
-        for start, end in zip(starts, starts[1:], strict=False):
+        for start, end in itertools.pairwise(starts):
             if start <= local < end:
                 return start, end
         raise AssertionError("a moment lies in some shift")  # pragma: no cover

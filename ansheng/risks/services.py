@@ -304,9 +304,7 @@ def _own_objects(enterprise: Enterprise, ids: Iterable[Any], field: str) -> list
     return found
 
 
-def do_save_post(
-    *, acting_user: User, enterprise_id: int, data: Mapping[str, Any], post_id: int | None = None
-) -> Post:
+def do_save_post(*, acting_user: User, enterprise_id: int, data: Mapping[str, Any], post_id: int | None = None) -> Post:
     reject_unknown_fields(data, POST_FIELDS)
     fields = _strip(data)
     object_ids = fields.pop("risk_objects", None)
@@ -472,7 +470,8 @@ def _announce_due(task: InspectionTask, occurrence: Occurrence) -> None:
         users,
         kind="risks.inspection_due",
         title=_("排查任务待执行：%(name)s") % {"name": task.name},
-        body=_("%(object)s，请于 %(end)s 前完成") % {"object": task.risk_object.name, "end": f"{local_end:%Y-%m-%d %H:%M}"},
+        body=_("%(object)s，请于 %(end)s 前完成")
+        % {"object": task.risk_object.name, "end": f"{local_end:%Y-%m-%d %H:%M}"},
         url=reverse("risks:mobile", args=[task.risk_object.qr_token]),
         dedup_key=f"risks.occurrence.{occurrence.task_id}.{occurrence.period_start.isoformat()}",
     )
@@ -548,7 +547,9 @@ def do_complete_occurrence(
             note = (answer.get("note") or "").strip()
             photo = answer.get("photo")
             if result not in AnswerResult.values():
-                raise ValidationFailed(_("请选择正常、不适用或发现隐患"), code="invalid_choice", field=f"{field}.result")
+                raise ValidationFailed(
+                    _("请选择正常、不适用或发现隐患"), code="invalid_choice", field=f"{field}.result"
+                )
             if result == AnswerResult.FINDING and not note:
                 raise ValidationFailed(_("发现隐患时须说明情况"), code="required", field=f"{field}.note")
             if len(note) > 2000:

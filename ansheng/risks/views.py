@@ -159,9 +159,7 @@ def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def event_add(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = access.get_for(
-        request.user, AnalysisUnit.objects.select_related("risk_object"), unit_id, "change", "risk"
-    )
+    unit = access.get_for(request.user, AnalysisUnit.objects.select_related("risk_object"), unit_id, "change", "risk")
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -447,7 +445,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         colours = colours.filter(county_code__startswith=county)
         events = events.filter(enterprise__county__code__startswith=county)
     by_colour = {
-        (row["county_code"], row["colour"]): row["n"] for row in colours.values("county_code", "colour").annotate(n=Count("pk"))
+        (row["county_code"], row["colour"]): row["n"]
+        for row in colours.values("county_code", "colour").annotate(n=Count("pk"))
     }
     by_level = {
         (row["enterprise__county_id"], row["level"]): row["n"]
@@ -464,7 +463,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         for region in shown.order_by("code")
     ]
     red = (
-        colours.filter(colour=Colour.RED).select_related("enterprise", "enterprise__county").order_by("enterprise__name")[:50]
+        colours.filter(colour=Colour.RED)
+        .select_related("enterprise", "enterprise__county")
+        .order_by("enterprise__name")[:50]
     )
     return render(
         request,
@@ -502,5 +503,3 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "risks/events.html",
         {"page": page, "querystring": query.urlencode(), "params": request.GET, "levels": Level.CHOICES},
     )
-
-

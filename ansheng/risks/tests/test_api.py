@@ -44,36 +44,75 @@ def test_risk_events_are_scoped_and_filtered(world, client_for):
 
 def test_create_point_unit_event_assess_and_measure_over_the_api(world, client_for):
     admin = client_for(world.users["ent_admin"])
-    created = post(admin, "/api/v1/risk-objects", {"kind": "place", "code": "DUST-1", "name": "粉尘涉爆车间",
-                                                   "responsible_name": "张伟"})
+    created = post(
+        admin,
+        "/api/v1/risk-objects",
+        {"kind": "place", "code": "DUST-1", "name": "粉尘涉爆车间", "responsible_name": "张伟"},
+    )
     assert created.status_code == 201, created.content
     obj = created.json()
     assert obj["level"] == ""
     unit = post(admin, f"/api/v1/risk-objects/{obj['id']}/units", {"name": "抛光除尘系统"})
     assert unit.status_code == 201
-    event = post(admin, f"/api/v1/risk-objects/{obj['id']}/events", {
-        "unit": unit.json()["id"], "description": "铝粉尘云遇点火源爆炸", "accident_type": "WSA10018",
-        "hazard_factors": ["2"], "consequence": "多人伤亡"})
+    event = post(
+        admin,
+        f"/api/v1/risk-objects/{obj['id']}/events",
+        {
+            "unit": unit.json()["id"],
+            "description": "铝粉尘云遇点火源爆炸",
+            "accident_type": "WSA10018",
+            "hazard_factors": ["2"],
+            "consequence": "多人伤亡",
+        },
+    )
     assert event.status_code == 201, event.content
     event_id = event.json()["id"]
-    assessed = post(admin, f"/api/v1/risk-events/{event_id}/assessments",
-                    {"stage": "inherent", "method": "LS", "factors": {"L": 4, "S": 5}})
+    assessed = post(
+        admin,
+        f"/api/v1/risk-events/{event_id}/assessments",
+        {"stage": "inherent", "method": "LS", "factors": {"L": 4, "S": 5}},
+    )
     assert assessed.status_code == 201, assessed.content
     assert (assessed.json()["level"], assessed.json()["colour"]) == ("major", "red")
-    bad = post(admin, f"/api/v1/risk-events/{event_id}/assessments",
-               {"stage": "inherent", "method": "LS", "factors": {"L": 7, "S": 5}})
+    bad = post(
+        admin,
+        f"/api/v1/risk-events/{event_id}/assessments",
+        {"stage": "inherent", "method": "LS", "factors": {"L": 7, "S": 5}},
+    )
     assert bad.status_code == 422 and bad.json()["code"] == "value_not_in_table"
-    measure = post(admin, f"/api/v1/risk-events/{event_id}/measures",
-                   {"kind": "engineering", "description": "湿式除尘，泄爆片", "responsible_name": "张伟"})
+    measure = post(
+        admin,
+        f"/api/v1/risk-events/{event_id}/measures",
+        {"kind": "engineering", "description": "湿式除尘，泄爆片", "responsible_name": "张伟"},
+    )
     assert measure.status_code == 201 and measure.json()["control_level"] == "公司"
     # Refusals: staff cannot define; a supervisor cannot write; another enterprise sees nothing.
     staff = client_for(world.users["ent_staff"])
-    assert post(staff, "/api/v1/risk-objects", {"kind": "place", "code": "X", "name": "X", "responsible_name": "X"}).status_code == 403
-    assert post(client_for(world.users["county_b"]), f"/api/v1/risk-events/{event_id}/measures",
-                {"kind": "engineering", "description": "x", "responsible_name": "x"}).status_code == 403
-    assert post(client_for(world.users["other_ent_admin"]), f"/api/v1/risk-events/{event_id}/measures",
-                {"kind": "engineering", "description": "x", "responsible_name": "x"}).status_code == 404
-    dup = post(admin, "/api/v1/risk-objects", {"kind": "place", "code": "DUST-1", "name": "重复", "responsible_name": "张伟"})
+    assert (
+        post(
+            staff, "/api/v1/risk-objects", {"kind": "place", "code": "X", "name": "X", "responsible_name": "X"}
+        ).status_code
+        == 403
+    )
+    assert (
+        post(
+            client_for(world.users["county_b"]),
+            f"/api/v1/risk-events/{event_id}/measures",
+            {"kind": "engineering", "description": "x", "responsible_name": "x"},
+        ).status_code
+        == 403
+    )
+    assert (
+        post(
+            client_for(world.users["other_ent_admin"]),
+            f"/api/v1/risk-events/{event_id}/measures",
+            {"kind": "engineering", "description": "x", "responsible_name": "x"},
+        ).status_code
+        == 404
+    )
+    dup = post(
+        admin, "/api/v1/risk-objects", {"kind": "place", "code": "DUST-1", "name": "重复", "responsible_name": "张伟"}
+    )
     assert dup.status_code == 422 and dup.json()["field"] == "code"
 
 
@@ -89,13 +128,21 @@ def test_inspection_over_the_api_and_rates(world, client_for):
         occurrence_id = listed["items"][0]["id"]
         wrong = post(staff, f"/api/v1/inspections/{occurrence_id}/complete", {"answers": [{"result": "ok"}]})
         assert wrong.status_code == 422 and wrong.json()["code"] == "answers_incomplete"
-        done = post(staff, f"/api/v1/inspections/{occurrence_id}/complete",
-                    {"answers": [{"result": "ok"}, {"result": "na"}, {"result": "ok"}]})
+        done = post(
+            staff,
+            f"/api/v1/inspections/{occurrence_id}/complete",
+            {"answers": [{"result": "ok"}, {"result": "na"}, {"result": "ok"}]},
+        )
         assert done.status_code == 200 and done.json()["status"] == "done"
-        again = post(staff, f"/api/v1/inspections/{occurrence_id}/complete",
-                     {"answers": [{"result": "ok"}, {"result": "na"}, {"result": "ok"}]})
+        again = post(
+            staff,
+            f"/api/v1/inspections/{occurrence_id}/complete",
+            {"answers": [{"result": "ok"}, {"result": "na"}, {"result": "ok"}]},
+        )
         assert again.status_code == 409
-        rates = client_for(world.users["county_b"]).get("/api/v1/inspections/rates?start=2026-11-01&end=2026-11-03").json()
+        rates = (
+            client_for(world.users["county_b"]).get("/api/v1/inspections/rates?start=2026-11-01&end=2026-11-03").json()
+        )
     # 1 and 2 November missed, 3 November done: 1 / 3. Two operating enterprises in 五通桥, one identified.
     assert (rates["occurrences_done"], rates["occurrences_missed"], rates["occurrences_overdue"]) == (1, 2, 0)
     assert rates["inspection_completion"] == pytest.approx(1 / 3, abs=1e-4)

@@ -14,8 +14,14 @@ def bj(*args):
 
 def test_day_boundary_is_beijing_midnight_not_utc():
     # 2026-03-01 15:59 UTC is 23:59 in Beijing: still 1 March; one minute later it is 2 March.
-    assert period_containing(Cycle.DAY, dt.datetime(2026, 3, 1, 15, 59, tzinfo=dt.UTC)) == (bj(2026, 3, 1), bj(2026, 3, 2))
-    assert period_containing(Cycle.DAY, dt.datetime(2026, 3, 1, 16, 0, tzinfo=dt.UTC)) == (bj(2026, 3, 2), bj(2026, 3, 3))
+    assert period_containing(Cycle.DAY, dt.datetime(2026, 3, 1, 15, 59, tzinfo=dt.UTC)) == (
+        bj(2026, 3, 1),
+        bj(2026, 3, 2),
+    )
+    assert period_containing(Cycle.DAY, dt.datetime(2026, 3, 1, 16, 0, tzinfo=dt.UTC)) == (
+        bj(2026, 3, 2),
+        bj(2026, 3, 3),
+    )
 
 
 def test_leap_year_february_and_month_ends():
@@ -26,7 +32,10 @@ def test_leap_year_february_and_month_ends():
     # A monthly task started on 31 January is due every month, February included.
     months = list(windows(Cycle.MONTH, starts_on=dt.date(2028, 1, 31), ends_on=None, since=None, until=bj(2028, 4, 2)))
     assert [due_date(end) for _start, end in months] == [
-        dt.date(2028, 1, 31), dt.date(2028, 2, 29), dt.date(2028, 3, 31), dt.date(2028, 4, 30)
+        dt.date(2028, 1, 31),
+        dt.date(2028, 2, 29),
+        dt.date(2028, 3, 31),
+        dt.date(2028, 4, 30),
     ]
 
 
@@ -48,24 +57,51 @@ def test_shifts_wrap_around_midnight():
     assert period_containing(Cycle.SHIFT, bj(2026, 5, 1, 23), hours) == (bj(2026, 5, 1, 16), bj(2026, 5, 2, 0))
     assert period_containing(Cycle.SHIFT, bj(2026, 5, 1, 23), (8, 20)) == (bj(2026, 5, 1, 20), bj(2026, 5, 2, 8))
     assert period_containing(Cycle.SHIFT, bj(2026, 5, 1, 3), (8, 20)) == (bj(2026, 4, 30, 20), bj(2026, 5, 1, 8))
-    day = list(windows(Cycle.SHIFT, starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 5, 1), since=None,
-                       until=bj(2026, 6, 1), shift_hours=(0, 8, 16)))
+    day = list(
+        windows(
+            Cycle.SHIFT,
+            starts_on=dt.date(2026, 5, 1),
+            ends_on=dt.date(2026, 5, 1),
+            since=None,
+            until=bj(2026, 6, 1),
+            shift_hours=(0, 8, 16),
+        )
+    )
     assert len(day) == 3
 
 
 def test_windows_resume_from_bookmark_without_repeating():
     first = list(windows(Cycle.DAY, starts_on=dt.date(2026, 2, 27), ends_on=None, since=None, until=bj(2026, 3, 1, 9)))
     assert [s.date() for s, _e in first] == [dt.date(2026, 2, 27), dt.date(2026, 2, 28), dt.date(2026, 3, 1)]
-    more = list(windows(Cycle.DAY, starts_on=dt.date(2026, 2, 27), ends_on=None, since=first[-1][1], until=bj(2026, 3, 2, 9)))
+    more = list(
+        windows(Cycle.DAY, starts_on=dt.date(2026, 2, 27), ends_on=None, since=first[-1][1], until=bj(2026, 3, 2, 9))
+    )
     assert [s.date() for s, _e in more] == [dt.date(2026, 3, 2)]
 
 
 def test_ad_hoc_is_one_window_over_its_dates():
-    spans = list(windows(Cycle.HOLIDAY, starts_on=dt.date(2026, 9, 30), ends_on=dt.date(2026, 10, 7), since=None,
-                         until=bj(2026, 10, 1)))
+    spans = list(
+        windows(
+            Cycle.HOLIDAY,
+            starts_on=dt.date(2026, 9, 30),
+            ends_on=dt.date(2026, 10, 7),
+            since=None,
+            until=bj(2026, 10, 1),
+        )
+    )
     assert spans == [(bj(2026, 9, 30), bj(2026, 10, 8))]
-    assert list(windows(Cycle.SPECIAL, starts_on=dt.date(2026, 9, 30), ends_on=dt.date(2026, 10, 7), since=None,
-                        until=bj(2026, 9, 29))) == []
+    assert (
+        list(
+            windows(
+                Cycle.SPECIAL,
+                starts_on=dt.date(2026, 9, 30),
+                ends_on=dt.date(2026, 10, 7),
+                since=None,
+                until=bj(2026, 9, 29),
+            )
+        )
+        == []
+    )
 
 
 def test_unknown_cycle_is_refused():

@@ -41,7 +41,7 @@ def test_only_the_enterprise_admin_creates_and_only_in_its_own_enterprise(world)
 
 
 def test_event_validates_accident_type_and_hazard_factors(world):
-    obj, unit, _event, _m = risk_point(world)
+    _obj, unit, _event, _m = risk_point(world)
     with pytest.raises(ValidationFailed) as exc:
         services.do_add_event(
             acting_user=world.users["ent_admin"],
@@ -75,7 +75,12 @@ def test_assessment_sets_level_colour_control_level_and_keeps_history(world):
         acting_user=admin, event_id=event.pk, stage="residual", method="LS", factors={"L": 2, "S": 5}
     )
     event.refresh_from_db()
-    assert (event.inherent_level, event.residual_level, event.level, event.colour) == ("major", "general", "general", "yellow")
+    assert (event.inherent_level, event.residual_level, event.level, event.colour) == (
+        "major",
+        "general",
+        "general",
+        "yellow",
+    )
     assert event.control_level == "车间"
     assert RiskObject.objects.get(pk=obj.pk).level == "general"
     assert Assessment.objects.filter(event=event).count() == 2
@@ -86,7 +91,11 @@ def test_assessment_sets_level_colour_control_level_and_keeps_history(world):
     assert exc.value.code == "value_not_in_table" and exc.value.field == "L"
     with pytest.raises(PermissionDenied):
         services.do_assess_event(
-            acting_user=world.users["county_b"], event_id=event.pk, stage="inherent", method="LS", factors={"L": 1, "S": 1}
+            acting_user=world.users["county_b"],
+            event_id=event.pk,
+            stage="inherent",
+            method="LS",
+            factors={"L": 1, "S": 1},
         )
 
 
@@ -207,8 +216,12 @@ def test_only_assignees_or_the_admin_may_do_the_checklist(world, django_user_mod
     from ansheng.core.services import do_create_user
 
     other = do_create_user(
-        acting_user=None, username="worker2", password="Correct-Horse-42", role=Role.ENTERPRISE_STAFF,
-        enterprise=world.enterprises["chem_b"], check_password=False,
+        acting_user=None,
+        username="worker2",
+        password="Correct-Horse-42",
+        role=Role.ENTERPRISE_STAFF,
+        enterprise=world.enterprises["chem_b"],
+        check_password=False,
     )
     obj, *_ = risk_point(world)
     occurrence = _open_occurrence(world, obj)

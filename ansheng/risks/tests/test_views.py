@@ -20,14 +20,18 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 def test_enterprise_admin_creates_a_point_and_sees_errors_on_the_form(world, client_for):
     client = client_for(world.users["ent_admin"])
-    page = client.post("/risks/new/", {"kind": "equipment", "code": "", "name": "液氯储罐区", "responsible_name": "王强"})
+    page = client.post(
+        "/risks/new/", {"kind": "equipment", "code": "", "name": "液氯储罐区", "responsible_name": "王强"}
+    )
     assert page.status_code == 422
     page = client.post(
         "/risks/new/",
         {"kind": "equipment", "code": "RP-09", "name": "液氯储罐区", "responsible_name": "王强", "longitude": "103.8"},
     )
     assert page.status_code == 422 and "经度和纬度须同时填写" in page.content.decode()
-    page = client.post("/risks/new/", {"kind": "equipment", "code": "RP-09", "name": "液氯储罐区", "responsible_name": "王强"})
+    page = client.post(
+        "/risks/new/", {"kind": "equipment", "code": "RP-09", "name": "液氯储罐区", "responsible_name": "王强"}
+    )
     assert page.status_code == 302
     assert client.get("/risks/").content.decode().count("<td>RP-09</td>") == 1
     assert client_for(world.users["ent_staff"]).get("/risks/new/").status_code == 403
@@ -38,16 +42,21 @@ def test_detail_is_scoped_and_event_page_assesses(world, client_for):
     assert client_for(world.users["county_a"]).get(f"/risks/{obj.pk}/").status_code == 404
     assert client_for(world.users["county_b"]).get(f"/risks/{obj.pk}/").status_code == 200
     admin = client_for(world.users["ent_admin"])
-    response = admin.post(f"/risks/events/{event.pk}/assess/", {"stage": "inherent", "method": "LEC", "LEC_L": "6",
-                                                                 "LEC_E": "6", "LEC_C": "15"})
+    response = admin.post(
+        f"/risks/events/{event.pk}/assess/",
+        {"stage": "inherent", "method": "LEC", "LEC_L": "6", "LEC_E": "6", "LEC_C": "15"},
+    )
     assert response.status_code == 302
     page = admin.get(f"/risks/events/{event.pk}/").content.decode()
     assert "重大风险" in page and "540" in page
     response = admin.post(f"/risks/events/{event.pk}/assess/", {"stage": "residual", "method": "LS", "LS_L": "2"})
     assert response.status_code == 422
-    assert client_for(world.users["county_b"]).post(
-        f"/risks/events/{event.pk}/assess/", {"stage": "inherent", "method": "LS", "LS_L": "1", "LS_S": "1"}
-    ).status_code == 403
+    assert (
+        client_for(world.users["county_b"])
+        .post(f"/risks/events/{event.pk}/assess/", {"stage": "inherent", "method": "LS", "LS_L": "1", "LS_S": "1"})
+        .status_code
+        == 403
+    )
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
@@ -59,11 +68,22 @@ def test_risk_card_and_post_card_pdfs_carry_the_card(world, client_for, tmp_path
     path = tmp_path / "card.pdf"
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    for expected in ("安全风险告知卡", "液氯储罐区", "储罐或管线泄漏导致氯气中毒", "中毒", "设置氯气泄漏检测报警仪",
-                     "正压式空气呼吸器", "重大风险", obj.qr_token):
+    for expected in (
+        "安全风险告知卡",
+        "液氯储罐区",
+        "储罐或管线泄漏导致氯气中毒",
+        "中毒",
+        "设置氯气泄漏检测报警仪",
+        "正压式空气呼吸器",
+        "重大风险",
+        obj.qr_token,
+    ):
         assert expected in text.replace("\n", "").replace(" ", ""), expected
-    post = services.do_save_post(acting_user=world.users["ent_admin"], enterprise_id=obj.enterprise_id,
-                                 data={"name": "液氯充装工", "duties": "液氯充装作业", "risk_objects": [obj.pk]})
+    post = services.do_save_post(
+        acting_user=world.users["ent_admin"],
+        enterprise_id=obj.enterprise_id,
+        data={"name": "液氯充装工", "duties": "液氯充装作业", "risk_objects": [obj.pk]},
+    )
     response = admin.get(f"/risks/posts/{post.pk}/card.pdf")
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
