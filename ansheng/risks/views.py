@@ -411,7 +411,15 @@ def answer_photo(request: HttpRequest, pk: int) -> HttpResponse:
     answer = access.get_for(request.user, Answer.objects.all(), pk, "view", "inspection")
     if not answer.photo:
         raise Http404
-    return FileResponse(answer.photo.open("rb"), content_type="image/*")
+    handle = answer.photo.open("rb")
+    head = handle.read(12)
+    handle.seek(0)
+    kind = next((ctype for ctype, magic in services.PHOTO_TYPES.items() if head.startswith(magic)), None)
+    if kind is None:
+        raise Http404
+    response = FileResponse(handle, content_type=kind)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- regulators ---------------------------------------------------------------------------------------------------

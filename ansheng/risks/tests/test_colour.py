@@ -86,3 +86,33 @@ def test_map_colours_enterprises_from_the_stored_table(world, client_for):
     body = client_for(world.users["city"]).get("/api/v1/map/layers/enterprises").json()
     colours = {f["properties"].get("name"): f["properties"].get("colour") for f in body["features"]}
     assert colours["乐山市五通桥测试化工有限公司"] == "red"
+
+
+def test_a_changed_monitoring_warning_recolours_the_enterprise(world):
+    from ansheng.monitoring.engine import _recolour
+    from ansheng.monitoring.models import EnterpriseWarning
+
+    chem = world.enterprises["chem_b"]
+    EnterpriseWarning.objects.create(enterprise=chem, colour="orange")
+    _recolour({chem.pk: "orange"})
+    row = EnterpriseColour.objects.get(enterprise=chem)
+    assert row.colour == "orange" and row.reasons[-1]["code"] == "monitoring_warning"
+
+
+def test_the_risks_worker_generates_sweeps_and_recolours(world):
+    import datetime as dt
+
+    import time_machine
+
+    from ansheng.core.workers import all_workers
+    from ansheng.risks.models import Occurrence
+    from ansheng.risks.schedule import SHANGHAI
+    from ansheng.risks.tests.factories import task
+
+    obj, *_ = risk_point(world)
+    task(world, obj, starts_on=dt.date(2026, 11, 27))
+    worker = all_workers()["risks"]
+    with time_machine.travel(dt.datetime(2026, 11, 29, 9, tzinfo=SHANGHAI), tick=False):
+        assert worker.tick() == 3 + len(world.enterprises)  # 3 windows (2 already past: missed), every colour
+        assert worker.tick() == 0
+    assert Occurrence.objects.filter(status="missed").count() == 2
