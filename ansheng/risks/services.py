@@ -391,7 +391,9 @@ def do_update_task(*, acting_user: User, task_id: int, changes: Mapping[str, Any
     return task
 
 
-def generate_occurrences(now: dt.datetime | None = None, *, batch: int = 500) -> int:
+def generate_occurrences(
+    now: dt.datetime | None = None, *, batch: int = 500, task_ids: Iterable[int] | None = None
+) -> int:
     """Create the occurrences of every active task up to the window containing `now` (idempotent: a window that
     exists is left alone), and tell the assignees of each window now open that it is due. Returns how many were
     created."""
@@ -404,6 +406,8 @@ def generate_occurrences(now: dt.datetime | None = None, *, batch: int = 500) ->
         .select_related("risk_object")
         .order_by("pk")
     )
+    if task_ids is not None:
+        due = due.filter(pk__in=list(task_ids))
     for task in due[:batch]:
         rows = []
         horizon = task.generated_until

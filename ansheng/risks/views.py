@@ -264,11 +264,13 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = TaskForm(request.POST or None, risk_object=obj, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_create_task(acting_user=request.user, object_id=obj.pk, data=form.data_for_service())
+            created = services.do_create_task(
+                acting_user=request.user, object_id=obj.pk, data=form.data_for_service()
+            )
         except AnshengError as exc:
             put_on_form(form, exc)
         else:
-            services.generate_occurrences()
+            services.generate_occurrences(task_ids=[created.pk])
             messages.success(request, _("已创建排查任务"))
             return redirect("risks:object", pk=pk)
     return render(
