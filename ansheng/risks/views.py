@@ -264,9 +264,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = TaskForm(request.POST or None, risk_object=obj, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.do_create_task(
-                acting_user=request.user, object_id=obj.pk, data=form.data_for_service()
-            )
+            created = services.do_create_task(acting_user=request.user, object_id=obj.pk, data=form.data_for_service())
         except AnshengError as exc:
             put_on_form(form, exc)
         else:
