@@ -149,3 +149,26 @@ def test_inspection_over_the_api_and_rates(world, client_for):
     assert (rates["identified_enterprises"], rates["active_enterprises"]) == (1, 2)
     assert rates["identification_coverage"] == 0.5
     assert Occurrence.objects.filter(status="missed").count() == 2
+
+
+def test_department_supervisors_see_the_sectors_they_regulate(world, client_for):
+    from ansheng.core.choices import Role
+    from ansheng.core.services import do_create_user
+
+    builder = world.enterprises["builder_b"]  # construction, naming the transport department among its regulators
+    do_create_user(
+        acting_user=None,
+        username="builder_admin",
+        password="Correct-Horse-42",
+        role=Role.ENTERPRISE_ADMIN,
+        enterprise=builder,
+        check_password=False,
+    )
+    from ansheng.core.models import User
+
+    world.users["builder_admin"] = User.objects.get(username="builder_admin")
+    risk_point(world, code="C-1", name="塔吊作业", user="builder_admin", enterprise="builder_b", level="general")
+    risk_point(world, level="major")
+    transport = client_for(world.users["dept_transport"]).get("/api/v1/risk-events").json()
+    assert [item["enterprise"] for item in transport["items"]] == [builder.pk]
+    assert client_for(world.users["county_b"]).get("/api/v1/risk-events").json()["count"] == 2

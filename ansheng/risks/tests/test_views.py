@@ -112,6 +112,8 @@ def test_mobile_page_shows_card_and_takes_the_checklist(world, client_for):
         assert staff.get(f"/risks/photos/{answer.pk}/").status_code == 200
         assert client_for(world.users["county_a"]).get(f"/risks/photos/{answer.pk}/").status_code == 404
         assert "当前没有需要您执行的排查任务" in staff.get(url).content.decode()
+        detail = client_for(world.users["county_b"]).get(f"/risks/{obj.pk}/")
+        assert detail.status_code == 200 and "已完成" in detail.content.decode()
     assert client_for(world.users["other_ent_admin"]).get(url).status_code == 404
     assert client_for(world.users["county_a"]).get(url).status_code == 404
     assert staff.get("/risks/m/not-a-token/").status_code == 404
@@ -134,3 +136,21 @@ def test_overview_for_supervisors_only(world, client_for):
     assert "乐山市五通桥测试化工有限公司" in text and "五通桥区" in text and "市中区" not in text
     assert client_for(world.users["county_b"]).get("/risks/overview/?county=511102").status_code == 404
     assert client_for(world.users["ent_admin"]).get("/risks/overview/").status_code == 404
+
+
+def test_event_list_drills_down_and_posts_page(world, client_for):
+    risk_point(world, level="major")
+    risk_point(world, code="RP-02", name="氯碱电解装置", level="general")
+    county_b = client_for(world.users["county_b"])
+    page = county_b.get("/risks/events/?level=major&county=511112").content.decode()
+    assert page.count("储罐或管线泄漏导致氯气中毒") == 1 and "重大风险" in page
+    assert (
+        "储罐或管线泄漏导致氯气中毒" not in client_for(world.users["county_a"]).get("/risks/events/").content.decode()
+    )
+    assert county_b.get("/risks/events/?level=purple").status_code == 422
+    admin = client_for(world.users["ent_admin"])
+    response = admin.post("/risks/posts/", {"name": "液氯充装工", "duties": "充装"})
+    assert response.status_code == 302
+    assert "液氯充装工" in admin.get("/risks/posts/").content.decode()
+    assert admin.post("/risks/posts/", {"name": "液氯充装工"}).status_code == 422
+    assert county_b.post("/risks/posts/", {"name": "x"}).status_code == 403
