@@ -352,6 +352,10 @@ class Answer(models.Model):
     result = models.CharField(_("结果"), max_length=8, choices=AnswerResult.choices)
     note = models.TextField(_("情况说明"), blank=True)
     photo = models.FileField(_("照片"), upload_to=answer_photo_path, blank=True)
+    # The hidden danger a finding was reported as (the dangers app's record).
+    danger = models.ForeignKey(
+        "dangers.HiddenDanger", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("隐患")
+    )
 
     class Meta:
         ordering = ["occurrence_id", "index"]

@@ -502,6 +502,17 @@ def validate_photo(photo: Any, field: str) -> None:
     kind = next((ctype for ctype, magic in PHOTO_TYPES.items() if head.startswith(magic)), None)
     if kind is None or (kind == "image/webp" and head[8:12] != b"WEBP"):
         raise ValidationFailed(_("照片应为 JPEG、PNG 或 WebP 图片"), code="invalid_file_type", field=field)
+    from PIL import Image
+
+    try:
+        with Image.open(photo) as image:
+            if Image.MIME.get(image.format or "") != kind:
+                raise ValueError(image.format)
+            image.verify()
+    except Exception:
+        raise ValidationFailed(_("照片文件已损坏或不是图片"), code="invalid_image", field=field) from None
+    finally:
+        photo.seek(0)
 
 
 def may_perform(user: User, occurrence: Occurrence) -> bool:
@@ -571,9 +582,9 @@ def do_complete_occurrence(
                     photo=photo or "",
                 )
             )
-        for row in rows:
+        for row, answer in zip(rows, answers, strict=True):
             row.save()
-            _report_finding(acting_user, occurrence, row)
+            _report_finding(acting_user, occurrence, row, answer.get("photo"))
         occurrence.status = OccurrenceStatus.DONE
         occurrence.completed_at = now
         occurrence.completed_by = acting_user
@@ -589,7 +600,7 @@ def do_complete_occurrence(
     return occurrence
 
 
-def _report_finding(acting_user: User, occurrence: Occurrence, answer: Answer) -> None:
+def _report_finding(acting_user: User, occurrence: Occurrence, answer: Answer, upload: Any) -> None:
     if answer.result != AnswerResult.FINDING or not apps.is_installed("ansheng.dangers"):
         return
     from django.urls import reverse
@@ -597,10 +608,9 @@ def _report_finding(acting_user: User, occurrence: Occurrence, answer: Answer) -
     from ansheng.dangers.services import do_report_danger
 
     photos = []
-    if answer.photo:
-        answer.photo.open("rb")
-        answer.photo.seek(0)
-        photos.append(answer.photo)
+    if upload:
+        upload.seek(0)
+        photos.append(upload)
     obj = occurrence.task.risk_object
     danger = do_report_danger(
         acting_user=acting_user,

@@ -98,3 +98,9 @@ def test_define_a_risk_point_print_its_card_and_inspect_on_a_phone(world, page, 
     expect(phone.get_by_test_id("nothing-due")).to_be_visible()
     occurrence = Occurrence.objects.get(task__risk_object=obj)
     assert occurrence.status == "done" and occurrence.findings == 1
+    from django.apps import apps
+
+    if apps.is_installed("ansheng.dangers"):
+        danger = occurrence.answers.get(index=2).danger
+        assert danger.source == "inspection" and danger.photos.count() == 1
+        expect(phone.get_by_test_id("quick-report")).to_have_attribute("href", f"/dangers/m/report/?object={obj.pk}")

@@ -4,6 +4,12 @@ import datetime as dt
 
 from ansheng.risks import services
 
+# A real 1×1 PNG (photos are verified with Pillow).
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
 
 def risk_point(world, *, code="RP-01", name="液氯储罐区", user="ent_admin", enterprise="chem_b", level=None):
     admin = world.users[user]

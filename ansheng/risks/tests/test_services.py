@@ -1,7 +1,6 @@
 """Risk points, assessments with history, measures, tasks, the generator, the missed sweep and checklists."""
 
 import datetime as dt
-import io
 
 import pytest
 import time_machine
@@ -12,11 +11,9 @@ from ansheng.core.models import Notification
 from ansheng.risks import services
 from ansheng.risks.models import Assessment, Occurrence, RiskObject
 from ansheng.risks.schedule import SHANGHAI
-from ansheng.risks.tests.factories import risk_point, task
+from ansheng.risks.tests.factories import PNG, risk_point, task
 
 pytestmark = pytest.mark.django_db
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def bj(*args):
@@ -241,4 +238,7 @@ def test_photo_too_large_is_refused(world, settings):
     with pytest.raises(ValidationFailed) as exc:
         services.validate_photo(big, "photo")
     assert exc.value.code == "file_too_large"
-    services.validate_photo(io.BytesIO(PNG) if False else SimpleUploadedFile("ok.png", PNG), "photo")
+    services.validate_photo(SimpleUploadedFile("ok.png", PNG), "photo")
+    with pytest.raises(ValidationFailed) as exc:
+        services.validate_photo(SimpleUploadedFile("bad.png", PNG[:20] + b"\0" * 60), "photo")
+    assert exc.value.code == "invalid_image"

@@ -11,11 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ansheng.risks import services
 from ansheng.risks.models import Occurrence
 from ansheng.risks.schedule import SHANGHAI
-from ansheng.risks.tests.factories import risk_point, task
+from ansheng.risks.tests.factories import PNG, risk_point, task
 
 pytestmark = pytest.mark.django_db
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def test_enterprise_admin_creates_a_point_and_sees_errors_on_the_form(world, client_for):
