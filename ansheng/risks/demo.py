@@ -322,8 +322,9 @@ def _point(ctx: Any, rng: random.Random, user: Any, enterprise: Any, key: str, i
     return obj
 
 
-def _history(rng: random.Random, tasks: list[Any], days: int, today: dt.date, done_rate: float) -> tuple[int, int]:
-    """Walk the last `days` days: generate each day's windows, complete most of them (a few with a finding)."""
+def _history(rng: random.Random, rates: dict[int, float], days: int, today: dt.date) -> tuple[int, int]:
+    """Walk the last `days` days: generate each day's windows, complete most of them (each task with its own
+    diligence, `rates` by task id; a few answers are findings)."""
     from ansheng.risks import services
     from ansheng.risks.choices import OccurrenceStatus
     from ansheng.risks.models import Occurrence
@@ -338,9 +339,9 @@ def _history(rng: random.Random, tasks: list[Any], days: int, today: dt.date, do
         services.generate_occurrences(moment)
         services.sweep_missed(moment)
         for occurrence in Occurrence.objects.filter(
-            task__in=tasks, status=OccurrenceStatus.PENDING, period_start__lte=moment, period_end__gt=moment
+            task__in=list(rates), status=OccurrenceStatus.PENDING, period_start__lte=moment, period_end__gt=moment
         ).select_related("task"):
-            if offset == 0 or rng.random() > done_rate:
+            if offset == 0 or rng.random() > rates[occurrence.task_id]:
                 continue  # today's stays open for the demo; a few are missed
             answers = []
             for item in occurrence.task.checklist:
@@ -447,8 +448,8 @@ def load(ctx: Any) -> None:
                 },
             )
         )
-    done, findings = _history(rng, tasks, 21, today, done_rate=0.9)
-    done2, findings2 = _history(rng, staff_tasks, 14, today, done_rate=0.7) if staff_tasks else (0, 0)
+    rates = {task.pk: 0.9 for task in tasks} | {task.pk: 0.7 for task in staff_tasks}
+    done, findings = _history(rng, rates, 21, today)
     services.generate_occurrences()
     services.sweep_missed()
     from ansheng.enterprises.models import Enterprise
@@ -456,7 +457,7 @@ def load(ctx: Any) -> None:
     colour.recompute_enterprise_colours(Enterprise.objects.values_list("pk", flat=True))
     ctx.log(
         f"  {points} risk points, {len(tasks) + len(staff_tasks)} inspection tasks, "
-        f"{done + done2} inspections done ({findings + findings2} findings)"
+        f"{done} inspections done ({findings} findings)"
     )
 
 

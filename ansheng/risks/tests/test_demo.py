@@ -40,5 +40,7 @@ def test_demo_loader(world):
     statuses = set(Occurrence.objects.values_list("status", flat=True))
     assert {"done", "missed", "pending"} <= statuses
     assert Occurrence.objects.filter(task__risk_object__enterprise=chem, status="done").count() > 40
+    mine = world.enterprises["mine_a"]
+    assert Occurrence.objects.filter(enterprise=mine, status="done").count() >= 5  # two weeks at 70 %
     assert EnterpriseColour.objects.count() == len(world.enterprises)
     assert "risk points" in ctx.lines[-1]
