@@ -15,6 +15,7 @@ class RisksConfig(PlatformApp):
         NavItem(_("风险分级管控"), "risks:objects", roles=frozenset(VIEWERS), order=26),
         NavItem(_("风险监管"), "risks:overview", roles=frozenset(REGULATORS), order=27),
     )
+    home_panels = ("ansheng.risks.views.home_panel",)
     workers = ("ansheng.risks.workers.RISKS",)
     demo_loaders = ((72, "ansheng.risks.demo.load"),)
     dashboard_sources = (("risk-distribution", "ansheng.risks.dashboard.risk_distribution"),)

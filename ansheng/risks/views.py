@@ -511,3 +511,30 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "risks/events.html",
         {"page": page, "querystring": query.urlencode(), "params": request.GET, "levels": Level.CHOICES},
     )
+
+
+def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Home: an enterprise user's inspections due now (with links to their mobile pages); a supervisor's enterprises
+    by risk colour."""
+    user = request.user
+    if not access.can(user, "view", "risk"):
+        return None
+    scope = access.scope_for(user)
+    if scope.kind == access.ENTERPRISE:
+        now = timezone.now()
+        open_now = (
+            access.restrict(Occurrence.objects.all(), user, "view", "inspection")
+            .filter(status=OccurrenceStatus.PENDING, period_start__lte=now, period_end__gt=now)
+            .select_related("task", "task__risk_object")
+            .order_by("period_end")
+        )
+        due = [o for o in open_now[:50] if services.may_perform(user, o)][:10]
+        colour = EnterpriseColour.objects.filter(enterprise_id=user.enterprise_id).first()
+        return {"order": 26, "template": "risks/partials/home_panel.html", "due": due, "colour": colour}
+    rows = access.restrict(EnterpriseColour.objects.all(), user, "view", "risk_colour")
+    counts = dict(rows.values_list("colour").annotate(n=Count("pk")))
+    return {
+        "order": 26,
+        "template": "risks/partials/home_panel.html",
+        "colours": [(value, label, c, counts.get(value, 0)) for value, label, c in Colour.CHOICES],
+    }

@@ -152,3 +152,19 @@ def test_event_list_drills_down_and_posts_page(world, client_for):
     assert "液氯充装工" in admin.get("/risks/posts/").content.decode()
     assert admin.post("/risks/posts/", {"name": "液氯充装工"}).status_code == 422
     assert county_b.post("/risks/posts/", {"name": "x"}).status_code == 403
+
+
+def test_home_panels(world, client_for):
+    from ansheng.risks.colour import recompute_enterprise_colours
+
+    obj, *_ = risk_point(world, level="major")
+    recompute_enterprise_colours([e.pk for e in world.enterprises.values()])
+    task(world, obj, starts_on=dt.date(2026, 11, 29))
+    with time_machine.travel(dt.datetime(2026, 11, 29, 10, tzinfo=SHANGHAI), tick=False):
+        services.generate_occurrences()
+        home = client_for(world.users["ent_staff"]).get("/").content.decode()
+        assert f"/risks/m/{obj.qr_token}/" in home and "液氯储罐日常巡检" in home
+        other = client_for(world.users["other_ent_admin"]).get("/").content.decode()
+        assert "液氯储罐日常巡检" not in other
+    panel = client_for(world.users["county_b"]).get("/").content.decode()
+    assert 'data-testid="risks-panel"' in panel
