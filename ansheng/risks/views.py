@@ -470,6 +470,23 @@ def overview(request: HttpRequest) -> HttpResponse:
         }
         for region in shown.order_by("code")
     ]
+    chart = {
+        "counties": [row["county"].name for row in table],
+        "colours": [
+            {"name": f"{label}色企业", "colour": value, "values": [row["colours"][i] for row in table]}
+            for i, (value, label, _c) in enumerate(Colour.CHOICES)
+        ],
+        "months": [],
+        "completion": [],
+    }
+    month = timezone.localdate().replace(day=1)
+    for back in range(5, -1, -1):
+        first = _month_add(month, -back)
+        last = _month_add(first, 1) - dt.timedelta(days=1)
+        chart["months"].append(f"{first:%Y-%m}")
+        figures = stats.rates(request.user, region_code=county, start=first, end=min(last, timezone.localdate()))
+        value = figures["inspection_completion"]
+        chart["completion"].append(None if value is None else round(value * 100, 1))
     red = (
         colours.filter(colour=Colour.RED)
         .select_related("enterprise", "enterprise__county")
@@ -488,8 +505,14 @@ def overview(request: HttpRequest) -> HttpResponse:
             "regions": regions,
             "start": start,
             "end": end,
+            "chart": chart,
         },
     )
+
+
+def _month_add(first: dt.date, months: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @login_required

@@ -132,6 +132,8 @@ def test_overview_for_supervisors_only(world, client_for):
     assert page.status_code == 200
     text = page.content.decode()
     assert "乐山市五通桥测试化工有限公司" in text and "五通桥区" in text and "市中区" not in text
+    assert page.context["chart"]["colours"][0]["values"] == [1]  # one red enterprise in 五通桥区
+    assert len(page.context["chart"]["months"]) == 6
     assert client_for(world.users["county_b"]).get("/risks/overview/?county=511102").status_code == 404
     assert client_for(world.users["ent_admin"]).get("/risks/overview/").status_code == 404
 
