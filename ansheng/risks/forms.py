@@ -34,6 +34,7 @@ class ObjectForm(_ServiceForm):
             "longitude",
             "latitude",
             "emergency_actions",
+            "is_active",
         ]
         widgets = {"emergency_actions": forms.Textarea(attrs={"rows": 3})}
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.core.access import Scoping
-from ansheng.enterprises.validators import validate_latitude, validate_longitude
+from ansheng.enterprises.validators import validate_latitude, validate_longitude, validate_phone
 from ansheng.risks.choices import (
     AnswerResult,
     Colour,
@@ -57,7 +57,7 @@ class RiskObject(models.Model):
     )
     department = models.CharField(_("所属车间/部门"), max_length=64, blank=True)
     responsible_name = models.CharField(_("责任人"), max_length=64)
-    responsible_phone = models.CharField(_("责任人电话"), max_length=32, blank=True)
+    responsible_phone = models.CharField(_("责任人电话"), max_length=32, blank=True, validators=[validate_phone])
     emergency_actions = models.TextField(_("应急处置措施"), blank=True)
     qr_token = models.CharField(_("二维码令牌"), max_length=32, unique=True, default=new_qr_token, editable=False)
     is_active = models.BooleanField(_("在用"), default=True)

@@ -116,3 +116,12 @@ def test_the_risks_worker_generates_sweeps_and_recolours(world):
         assert worker.tick() == 3 + len(world.enterprises)  # 3 windows (2 already past: missed), every colour
         assert worker.tick() == 0
     assert Occurrence.objects.filter(status="missed").count() == 2
+
+
+def test_map_shades_counties_from_the_stored_colours(world, client_for):
+    risk_point(world, level="major")
+    colour.sweep()
+    body = client_for(world.users["city"]).get("/api/v1/map/layers/counties").json()
+    by_code = {f["properties"]["county"]: f["properties"] for f in body["features"]}
+    wutongqiao = by_code["511112"]
+    assert wutongqiao["colours"]["red"] == 1 and wutongqiao["red_orange_share"] == 0.5

@@ -170,3 +170,21 @@ def test_home_panels(world, client_for):
         assert "液氯储罐日常巡检" not in other
     panel = client_for(world.users["county_b"]).get("/").content.decode()
     assert 'data-testid="risks-panel"' in panel
+
+
+def test_edit_checks_the_phone_and_deactivation_drops_the_level(world, client_for, django_capture_on_commit_callbacks):
+    from ansheng.risks.colour import enterprise_colours
+
+    with django_capture_on_commit_callbacks(execute=True):
+        obj, *_ = risk_point(world, level="major")
+    admin = client_for(world.users["ent_admin"])
+    form = {"kind": "equipment", "code": "RP-01", "name": "液氯储罐区", "responsible_name": "王强", "is_active": "on"}
+    response = admin.post(f"/risks/{obj.pk}/edit/", {**form, "responsible_phone": "12"})
+    assert response.status_code == 422
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(f"/risks/{obj.pk}/edit/", {**form, "is_active": ""})
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert (obj.is_active, obj.level) == (False, "")
+    assert enterprise_colours([obj.enterprise_id]) == {obj.enterprise_id: "blue"}
+    assert client_for(world.users["county_b"]).get(f"/risks/{obj.pk}/edit/").status_code == 403
