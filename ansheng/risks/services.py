@@ -392,11 +392,11 @@ def do_update_task(*, acting_user: User, task_id: int, changes: Mapping[str, Any
 
 
 def generate_occurrences(
-    now: dt.datetime | None = None, *, batch: int = 500, task_ids: Iterable[int] | None = None
+    now: dt.datetime | None = None, *, batch: int = 1000, task_ids: Iterable[int] | None = None
 ) -> int:
     """Create the occurrences of every active task up to the window containing `now` (idempotent: a window that
-    exists is left alone), and tell the assignees of each window now open that it is due. Returns how many were
-    created."""
+    exists is left alone, and each task keeps a bookmark), and tell the assignees of each window now open that it is
+    due. Works through the due tasks in batches of a few queries each. Returns how many occurrences were created."""
     now = now or timezone.now()
     shift_hours = conf.get("RISKS_SHIFT_HOURS")
     created_total = 0
@@ -408,8 +408,18 @@ def generate_occurrences(
     )
     if task_ids is not None:
         due = due.filter(pk__in=list(task_ids))
-    for task in due[:batch]:
-        rows = []
+    after = 0
+    while True:
+        tasks = list(due.filter(pk__gt=after)[:batch])
+        if not tasks:
+            return created_total
+        after = tasks[-1].pk
+        created_total += _generate_batch(tasks, now, shift_hours)
+
+
+def _generate_batch(tasks: list[InspectionTask], now: dt.datetime, shift_hours: Sequence[int]) -> int:
+    rows: list[Occurrence] = []
+    for task in tasks:
         horizon = task.generated_until
         for start, end in schedule.windows(
             task.cycle,
@@ -430,24 +440,31 @@ def generate_occurrences(
                 )
             )
             horizon = end
-        with transaction.atomic():
-            if rows:
-                existing = set(
-                    Occurrence.objects.filter(task=task, period_start__in=[r.period_start for r in rows]).values_list(
-                        "period_start", flat=True
-                    )
+        # Nothing more until the last window ends (ad-hoc tasks past their end: never again).
+        task.generated_until = horizon if horizon is not None and horizon > now else _next_check(task, now)
+    with transaction.atomic():
+        fresh = rows
+        if rows:
+            earliest = min(row.period_start for row in rows)
+            existing = set(
+                Occurrence.objects.filter(task__in=tasks, period_start__gte=earliest).values_list(
+                    "task_id", "period_start"
                 )
-                fresh = [row for row in rows if row.period_start not in existing]
-                Occurrence.objects.bulk_create(fresh, ignore_conflicts=True)
-                created_total += len(fresh)
-                open_now = [row for row in fresh if row.period_start <= now < row.period_end]
-                if open_now:
-                    _announce_due(task, open_now[-1])
-            # Nothing more until the last window ends (ad-hoc tasks past their end: never again).
-            InspectionTask.objects.filter(pk=task.pk).update(
-                generated_until=horizon if horizon is not None and horizon > now else _next_check(task, now)
             )
-    return created_total
+            fresh = [row for row in rows if (row.task_id, row.period_start) not in existing]
+            Occurrence.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+        InspectionTask.objects.bulk_update(tasks, ["generated_until"], batch_size=500)
+        opened = {row.task_id: row for row in fresh if row.period_start <= now < row.period_end}
+        if opened:
+            by_task = {task.pk: task for task in tasks}
+            per_user: dict[int, tuple[User, list[Occurrence]]] = {}
+            links = InspectionTask.assignees.through.objects.filter(inspectiontask_id__in=list(opened))
+            for link in links.select_related("user"):
+                if link.user.is_active:
+                    per_user.setdefault(link.user_id, (link.user, []))[1].append(opened[link.inspectiontask_id])
+            for user, due_rows in per_user.values():
+                _announce_due(user, [(by_task[row.task_id], row) for row in due_rows])
+    return len(fresh)
 
 
 NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
@@ -461,24 +478,34 @@ def _next_check(task: InspectionTask, now: dt.datetime) -> dt.datetime:
     return first if first > now else now
 
 
-def _announce_due(task: InspectionTask, occurrence: Occurrence) -> None:
+def _announce_due(user: User, due: list[tuple[InspectionTask, Occurrence]]) -> None:
+    """One notice per person and generator pass: the task (with its risk point's mobile page), or how many."""
+    import hashlib
+
     from django.urls import reverse
 
     from ansheng.core.services import do_notify
 
-    users = list(task.assignees.filter(is_active=True))
-    if not users:
-        return
-    local_end = occurrence.period_end.astimezone(schedule.SHANGHAI)
-    do_notify(
-        users,
-        kind="risks.inspection_due",
-        title=_("排查任务待执行：%(name)s") % {"name": task.name},
-        body=_("%(object)s，请于 %(end)s 前完成")
-        % {"object": task.risk_object.name, "end": f"{local_end:%Y-%m-%d %H:%M}"},
-        url=reverse("risks:mobile", args=[task.risk_object.qr_token]),
-        dedup_key=f"risks.occurrence.{occurrence.task_id}.{occurrence.period_start.isoformat()}",
+    due.sort(key=lambda pair: pair[1].period_end)
+    keys = sorted(f"{task.pk}@{row.period_start.isoformat()}" for task, row in due)
+    dedup = f"risks.due.{user.pk}.{hashlib.sha256('|'.join(keys).encode()).hexdigest()[:24]}"
+    task = due[0][0]
+    if len(due) == 1:
+        title = _("排查任务待执行：%(name)s") % {"name": task.name}
+        url = reverse("risks:mobile", args=[task.risk_object.qr_token])
+    else:
+        title = _("您有 %(n)s 项排查任务待执行") % {"n": len(due)}
+        url = reverse("core:home")
+    body = "\n".join(
+        _("%(object)s · %(name)s，请于 %(end)s 前完成")
+        % {
+            "object": t.risk_object.name,
+            "name": t.name,
+            "end": f"{r.period_end.astimezone(schedule.SHANGHAI):%m-%d %H:%M}",
+        }
+        for t, r in due[:20]
     )
+    do_notify([user], kind="risks.inspection_due", title=title, body=body, url=url, dedup_key=dedup)
 
 
 def sweep_missed(now: dt.datetime | None = None) -> int:

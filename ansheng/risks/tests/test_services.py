@@ -242,3 +242,14 @@ def test_photo_too_large_is_refused(world, settings):
     with pytest.raises(ValidationFailed) as exc:
         services.validate_photo(SimpleUploadedFile("bad.png", PNG[:20] + b"\0" * 60), "photo")
     assert exc.value.code == "invalid_image"
+
+
+def test_one_notice_per_person_for_several_tasks_opening_together(world):
+    obj, *_ = risk_point(world)
+    for name in ("甲", "乙", "丙"):
+        task(world, obj, starts_on=dt.date(2026, 11, 29), name=f"巡检{name}")
+    with time_machine.travel(bj(2026, 11, 29, 9), tick=False):
+        assert services.generate_occurrences() == 3
+    notice = Notification.objects.get(user=world.users["ent_staff"], kind="risks.inspection_due")
+    assert notice.title == "您有 3 项排查任务待执行" and "巡检乙" in notice.body
+    assert not Notification.objects.filter(user=world.users["ent_admin"], kind="risks.inspection_due").exists()
