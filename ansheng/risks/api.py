@@ -12,7 +12,7 @@ from ansheng.core.api import ErrorOut
 from ansheng.core.errors import PermissionDenied, ValidationFailed
 from ansheng.risks import services, stats
 from ansheng.risks.filtersets import apply_event_filters, apply_object_filters
-from ansheng.risks.models import Assessment, ControlMeasure, Occurrence, RiskEvent, RiskObject
+from ansheng.risks.models import Assessment, ControlMeasure, Occurrence, Post, RiskEvent, RiskObject
 
 events_router = Router(tags=["risk events"])
 objects_router = Router(tags=["risk objects"])
@@ -307,6 +307,17 @@ class TaskIn(Schema):
     assignees: list[int] = Field(default_factory=list, max_length=100)
 
 
+class TaskChange(Schema):
+    name: str | None = Field(None, max_length=128)
+    method: str | None = Field(None, max_length=200)
+    checklist: list[str] | None = Field(None, min_length=1, max_length=50)
+    cycle: str | None = Field(None, max_length=16)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    assignees: list[int] | None = Field(None, max_length=100)
+    is_active: bool | None = None
+
+
 class TaskOut(Schema):
     id: int
     risk_object: int
@@ -336,6 +347,58 @@ class TaskOut(Schema):
 def add_task(request: HttpRequest, object_id: int, payload: TaskIn) -> Any:
     data = payload.dict(exclude_unset=True)
     return Status(201, services.do_create_task(acting_user=request.user, object_id=object_id, data=data))
+
+
+@inspections_router.patch(
+    "/tasks/{task_id}",
+    response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change or deactivate an inspection task (applies to windows not yet generated)",
+)
+def update_task(request: HttpRequest, task_id: int, payload: TaskChange) -> Any:
+    return services.do_update_task(acting_user=request.user, task_id=task_id, changes=payload.dict(exclude_unset=True))
+
+
+posts_router = Router(tags=["risk posts"])
+
+
+class PostIn(Schema):
+    enterprise: int | None = Field(None, ge=1, description="defaults to the caller's enterprise")
+    name: str = Field(..., max_length=64)
+    duties: str = Field("", max_length=2000)
+    risk_objects: list[int] = Field(default_factory=list, max_length=200)
+
+
+class PostOut(Schema):
+    id: int
+    enterprise: int
+    name: str
+    duties: str
+    risk_objects: list[int]
+
+    @staticmethod
+    def resolve_enterprise(obj: Any) -> int:
+        return obj.enterprise_id
+
+    @staticmethod
+    def resolve_risk_objects(obj: Any) -> list[int]:
+        return sorted(o.pk for o in obj.risk_objects.all())
+
+
+@posts_router.get("", response=list[PostOut], summary="Posts (岗位) and their risk points")
+@paginate(LimitOffsetPagination)
+def list_posts(request: HttpRequest) -> Any:
+    return access.restrict(Post.objects.prefetch_related("risk_objects"), request.user, "view", "risk").order_by("pk")
+
+
+@posts_router.post("", response={201: PostOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, summary="Add a post")
+def create_post(request: HttpRequest, payload: PostIn) -> Any:
+    data = payload.dict()
+    enterprise_id = data.pop("enterprise", None) or request.user.enterprise_id
+    if not enterprise_id:
+        if not access.can(request.user, "create", "risk"):
+            raise PermissionDenied()
+        raise ValidationFailed(code="required", field="enterprise")
+    return Status(201, services.do_save_post(acting_user=request.user, enterprise_id=enterprise_id, data=data))
 
 
 # --- inspection occurrences and rates -----------------------------------------------------------------------------
@@ -451,4 +514,9 @@ def rates(request: HttpRequest, params: Query[RatesIn]) -> Any:
     )
 
 
-ROUTERS = [("/risk-events", events_router), ("/risk-objects", objects_router), ("/inspections", inspections_router)]
+ROUTERS = [
+    ("/risk-events", events_router),
+    ("/risk-objects", objects_router),
+    ("/risk-posts", posts_router),
+    ("/inspections", inspections_router),
+]

@@ -172,3 +172,25 @@ def test_department_supervisors_see_the_sectors_they_regulate(world, client_for)
     transport = client_for(world.users["dept_transport"]).get("/api/v1/risk-events").json()
     assert [item["enterprise"] for item in transport["items"]] == [builder.pk]
     assert client_for(world.users["county_b"]).get("/api/v1/risk-events").json()["count"] == 2
+
+
+def test_tasks_can_be_deactivated_and_posts_listed_over_the_api(world, client_for):
+    obj, *_ = risk_point(world)
+    t = task(world, obj, starts_on=dt.date(2026, 11, 1))
+    admin = client_for(world.users["ent_admin"])
+    url = f"/api/v1/inspections/tasks/{t.pk}"
+    patch = admin.patch(url, data=json.dumps({"is_active": False}), content_type="application/json")
+    assert patch.status_code == 200 and patch.json()["is_active"] is False
+    staff = client_for(world.users["ent_staff"])
+    assert staff.patch(url, data=json.dumps({"is_active": True}), content_type="application/json").status_code == 403
+    other = client_for(world.users["other_ent_admin"])
+    assert other.patch(url, data=json.dumps({"is_active": True}), content_type="application/json").status_code == 404
+    bad = admin.patch(url, data=json.dumps({"cycle": "holiday"}), content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "ends_on"
+    created = post(admin, "/api/v1/risk-posts", {"name": "液氯充装工", "risk_objects": [obj.pk]})
+    assert created.status_code == 201 and created.json()["risk_objects"] == [obj.pk]
+    foreign = risk_point(world, code="M-1", name="采场", user="other_ent_admin", enterprise="mine_a")[0]
+    refused = post(admin, "/api/v1/risk-posts", {"name": "采场工", "risk_objects": [foreign.pk]})
+    assert refused.status_code == 422 and refused.json()["field"] == "risk_objects"
+    assert client_for(world.users["county_a"]).get("/api/v1/risk-posts").json()["count"] == 0
+    assert client_for(world.users["county_b"]).get("/api/v1/risk-posts").json()["count"] == 1
