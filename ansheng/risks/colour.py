@@ -21,6 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 
+from ansheng.domain.levels import RiskLevel
 from ansheng.risks import conf
 from ansheng.risks.choices import Colour, Level
 from ansheng.risks.models import EnterpriseColour, RiskEvent
@@ -54,24 +55,42 @@ def decide(
     reasons: list[dict[str, str]] = []
     if event_rank:
         rank = event_rank
-        reasons.append({"code": "risk_events", "zh": f"最高风险等级为{_level_zh(event_rank)}"})
+        level = RiskLevel.from_rank(event_rank)
+        reasons.append(
+            {
+                "code": "risk_events",
+                "zh": f"最高风险等级为{level.label_zh}",
+                "en": f"highest risk level {level.label_en}",
+            }
+        )
     else:
         rank = Colour.RANK[base_colour]
-        reasons.append({"code": "no_assessed_events", "zh": "尚无已评估的风险事件"})
+        reasons.append({"code": "no_assessed_events", "zh": "尚无已评估的风险事件", "en": "no assessed risk event"})
     if major_red and open_major and rank < 4:
         rank = 4
-        reasons.append({"code": "open_major_danger", "zh": f"存在未销号重大事故隐患{open_major}项"})
+        reasons.append(
+            {
+                "code": "open_major_danger",
+                "zh": f"存在未销号重大事故隐患{open_major}项",
+                "en": f"{open_major} open major hidden danger(s)",
+            }
+        )
     if step and overdue >= step and rank < 4:
         rank += 1
-        reasons.append({"code": "overdue_dangers", "zh": f"逾期未整改隐患{overdue}项（≥{step}项升一级）"})
+        reasons.append(
+            {
+                "code": "overdue_dangers",
+                "zh": f"逾期未整改隐患{overdue}项（≥{step}项升一级）",
+                "en": f"{overdue} overdue hidden dangers (≥ {step} raise one step)",
+            }
+        )
     if warning and Colour.RANK.get(warning, 0) > rank:
         rank = Colour.RANK[warning]
-        reasons.append({"code": "monitoring_warning", "zh": f"在线监测{Colour.label(warning)}色预警"})
+        zh = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}.get(warning, warning)
+        reasons.append(
+            {"code": "monitoring_warning", "zh": f"在线监测{zh}色预警", "en": f"monitoring {warning} warning"}
+        )
     return Colour.BY_RANK[rank], reasons
-
-
-def _level_zh(rank: int) -> str:
-    return {4: "重大", 3: "较大", 2: "一般", 1: "低"}[rank]
 
 
 def recompute_enterprise_colours(enterprise_ids: Iterable[int]) -> dict[int, str]:

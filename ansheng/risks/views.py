@@ -473,11 +473,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     chart = {
         "counties": [row["county"].name for row in table],
         "colours": [
-            {"name": f"{label}色企业", "colour": value, "values": [row["colours"][i] for row in table]}
+            {
+                "name": _("%(colour)s色企业") % {"colour": label},
+                "colour": value,
+                "values": [row["colours"][i] for row in table],
+            }
             for i, (value, label, _c) in enumerate(Colour.CHOICES)
         ],
         "months": [],
         "completion": [],
+        "completion_label": _("排查任务完成率"),
     }
     month = timezone.localdate().replace(day=1)
     for back in range(5, -1, -1):
