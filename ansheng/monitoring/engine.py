@@ -554,7 +554,19 @@ def refresh_warnings(enterprise_ids: Iterable[int], now: dt.datetime | None = No
                 if WarningColour.RANK[colour] > WarningColour.RANK[previous]:
                     transaction.on_commit(lambda e=enterprise_id, c=colour, r=reasons: announce_warning(e, c, r))
             current.save()
+    if changed:
+        _recolour(changed)
     return changed
+
+
+def _recolour(changed: dict[int, str]) -> None:
+    """An enterprise's early warning is an input of its risk colour (the dual-prevention app's rule)."""
+    from django.apps import apps
+
+    if apps.is_installed("ansheng.risks"):
+        from ansheng.risks.colour import recompute_enterprise_colours
+
+        recompute_enterprise_colours(list(changed))
 
 
 def run_sweep(now: dt.datetime | None = None, *, detect_silence: bool = True) -> int:

@@ -14,6 +14,7 @@ from ansheng.core import registry
 def colours(monkeypatch):
     """Install an enterprise colour provider; returns the dict to fill ({enterprise id: colour})."""
     table: dict[int, str] = {}
+    _hide_sources(monkeypatch, "risk-distribution")  # the provider is the fallback when no source gives counts
     monkeypatch.setattr("ansheng.maps.layers.has_colour_provider", lambda: True)
     monkeypatch.setattr(registry, "enterprise_colours", lambda ids: {i: table[i] for i in ids if i in table})
     return table
@@ -122,3 +123,23 @@ def sources(world):
         ),
     }
     return created
+
+
+def _hide_sources(monkeypatch: Any, *hidden: str) -> None:
+    original = registry.named
+
+    def named(attr: str) -> dict[str, Any]:
+        found = original(attr)
+        if attr == "dashboard_sources":
+            for name in hidden:
+                found.pop(name, None)
+        return found
+
+    monkeypatch.setattr(registry, "named", named)
+
+
+@pytest.fixture
+def without_grading(monkeypatch):
+    """A build without the dual-prevention apps: no colour provider, no risk-distribution or major-dangers source."""
+    _hide_sources(monkeypatch, "risk-distribution", "major-dangers")
+    monkeypatch.setattr("ansheng.maps.layers.has_colour_provider", lambda: False)

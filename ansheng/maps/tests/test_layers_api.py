@@ -56,7 +56,7 @@ def test_the_counties_layer_holds_the_jurisdiction_only(world, persona, expected
     )
 
 
-def test_county_figures_count_what_the_user_sees_and_are_null_without_sources(world):
+def test_county_figures_count_what_the_user_sees_and_are_null_without_sources(world, without_grading):
     by_county = {f["properties"]["id"]: f["properties"] for f in get(world, "city", "counties").json()["features"]}
     assert by_county["511102"]["enterprises"] == 2
     assert by_county["511112"]["enterprises"] == 2
