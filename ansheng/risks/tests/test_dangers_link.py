@@ -65,5 +65,11 @@ def test_an_open_major_danger_makes_the_enterprise_red(world, django_capture_on_
     assert enterprise_colours([chem]) == {chem: "yellow"}
     danger = done.answers.get(index=1).danger
     with django_capture_on_commit_callbacks(execute=True):
-        do_grade_danger(acting_user=world.users["ent_admin"], danger_id=danger.pk, grade="major")
+        do_grade_danger(
+            acting_user=world.users["ent_admin"],
+            danger_id=danger.pk,
+            grade="major",
+            cause="储罐区可燃气体探测器失效，泄漏无法及时发现",
+            harm="泄漏遇点火源可致火灾爆炸，波及相邻罐组；整改需停产更换探测器",
+        )
     assert enterprise_colours([chem]) == {chem: "red"}
