@@ -279,7 +279,8 @@ def do_grade_danger(
                     FieldError(
                         item.code,
                         "missing_report",
-                        _("重大隐患报告须写明：%(item)s（安监总局令第16号第十四条）") % {"item": item_label(item, capitalise=False)},
+                        _("重大隐患报告须写明：%(item)s（安监总局令第16号第十四条）")
+                        % {"item": item_label(item, capitalise=False)},
                     )
                     for item in missing
                 ]
@@ -342,7 +343,8 @@ def _check_plan(plan: Mapping[str, Any]) -> dict[str, str]:
                 FieldError(
                     f"plan_{item.code}",
                     "missing_plan",
-                    _("重大隐患治理方案缺少：%(item)s（安监总局令第16号第十五条）") % {"item": item_label(item, capitalise=False)},
+                    _("重大隐患治理方案缺少：%(item)s（安监总局令第16号第十五条）")
+                    % {"item": item_label(item, capitalise=False)},
                 )
                 for item in missing
             ]

@@ -336,9 +336,19 @@ def test_the_dual_prevention_pages_render_in_english(world, client_for):
     general = helpers.walk(world, "closed")
     major = helpers.walk(world, "rectifying", grade="major")
     pages = {
-        "city": ["/risks/", "/risks/overview/", "/risks/events/", "/risks/posts/", f"/risks/{obj.pk}/",
-                 f"/risks/events/{event.pk}/", "/dangers/", "/dangers/major/", "/dangers/stats/",
-                 f"/dangers/{general.pk}/", f"/dangers/{major.pk}/"],
+        "city": [
+            "/risks/",
+            "/risks/overview/",
+            "/risks/events/",
+            "/risks/posts/",
+            f"/risks/{obj.pk}/",
+            f"/risks/events/{event.pk}/",
+            "/dangers/",
+            "/dangers/major/",
+            "/dangers/stats/",
+            f"/dangers/{general.pk}/",
+            f"/dangers/{major.pk}/",
+        ],
         "ent_admin": ["/", "/risks/new/", f"/risks/{obj.pk}/tasks/new/", "/dangers/m/report/"],
         "ent_staff": [f"/risks/m/{obj.qr_token}/"],
     }
