@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ansheng.core.choices import ChoiceSet
 
@@ -33,7 +34,7 @@ class Grade(ChoiceSet):
 
     CHOICES: ClassVar[list[tuple[str, Any, str]]] = [
         (GENERAL, _("一般隐患"), "yellow"),
-        (MAJOR, _("重大隐患"), "red"),
+        (MAJOR, pgettext_lazy("one hidden danger", "重大隐患"), "red"),
     ]
     SHORT: ClassVar[dict[str, str]] = {GENERAL: "一般", MAJOR: "重大"}
 

@@ -12,7 +12,7 @@ from ansheng.core.choices import Role
 from ansheng.core.models import User
 from ansheng.dangers import conf
 from ansheng.dangers.choices import Grade, Source
-from ansheng.dangers.models import today_shanghai
+from ansheng.dangers.models import item_label, today_shanghai
 from ansheng.domain.hidden_dangers import PLAN_ITEMS
 
 
@@ -88,7 +88,7 @@ class AssignForm(forms.Form):
             # 16号令 第十五条: the governance plan; the service reports every missing part.
             for item in PLAN_ITEMS:
                 self.fields[f"plan_{item.code}"] = forms.CharField(
-                    label=item.label_zh, required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+                    label=item_label(item), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
                 )
 
     def plan(self) -> dict[str, str]:

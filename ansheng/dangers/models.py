@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.core.access import Scoping
@@ -183,7 +184,14 @@ class HiddenDanger(models.Model):
         return Grade.colour(self.grade)
 
     def plan_rows(self) -> list[tuple[str, str]]:
-        return [(item.label_zh, str(self.plan.get(item.code, ""))) for item in rules.PLAN_ITEMS]
+        return [(item_label(item), str(self.plan.get(item.code, ""))) for item in rules.PLAN_ITEMS]
+
+
+def item_label(item: rules.PlanItem, *, capitalise: bool = True) -> str:
+    """A plan or report item's name in the active language (the rules library carries both)."""
+    if not (get_language() or "").startswith("en"):
+        return item.label_zh
+    return item.label_en[:1].upper() + item.label_en[1:] if capitalise else item.label_en
 
 
 def _photo_path(instance: DangerPhoto, filename: str) -> str:

@@ -28,7 +28,7 @@ from ansheng.core.choices import Role
 from ansheng.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed, from_domain
 from ansheng.core.models import User
 from ansheng.dangers.choices import ExtensionStatus, Grade, PhotoKind, Source, State
-from ansheng.dangers.models import DangerPhoto, ExtensionRequest, HiddenDanger, today_shanghai
+from ansheng.dangers.models import DangerPhoto, ExtensionRequest, HiddenDanger, item_label, today_shanghai
 from ansheng.dangers.photos import CheckedPhoto, check_photos
 from ansheng.domain import hidden_dangers as rules
 from ansheng.domain.errors import DomainError
@@ -279,7 +279,8 @@ def do_grade_danger(
                     FieldError(
                         item.code,
                         "missing_report",
-                        _("重大隐患报告须写明：%(item)s（安监总局令第16号第十四条）") % {"item": item.label_zh},
+                        _("重大隐患报告须写明：%(item)s（安监总局令第16号第十四条）")
+                        % {"item": item_label(item, capitalise=False)},
                     )
                     for item in missing
                 ]
@@ -342,7 +343,8 @@ def _check_plan(plan: Mapping[str, Any]) -> dict[str, str]:
                 FieldError(
                     f"plan_{item.code}",
                     "missing_plan",
-                    _("重大隐患治理方案缺少：%(item)s（安监总局令第16号第十五条）") % {"item": item.label_zh},
+                    _("重大隐患治理方案缺少：%(item)s（安监总局令第16号第十五条）")
+                    % {"item": item_label(item, capitalise=False)},
                 )
                 for item in missing
             ]

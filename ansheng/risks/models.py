@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.core.access import Scoping
@@ -169,12 +170,18 @@ class RiskEvent(models.Model):
 
     @property
     def accident_type_name(self) -> str:
-        from ansheng.domain.accident_types import AccidentTypeError, parse_wsa
+        """The GB 6441-2025 type's name in the active language (the code when it names no basic type)."""
+        from ansheng.domain.accident_types import AccidentTypeError, basic_types, parse_wsa
 
         try:
-            return parse_wsa(self.accident_type).name_zh or self.accident_type
+            name = parse_wsa(self.accident_type).name_zh
         except AccidentTypeError:
             return self.accident_type
+        if not name:
+            return self.accident_type
+        if (get_language() or "").startswith("en"):
+            return next((t.en for t in basic_types() if t.zh == name), name)
+        return name
 
     @property
     def hazard_factor_names(self) -> list[str]:
@@ -187,7 +194,8 @@ class RiskEvent(models.Model):
             except HazardFactorError:
                 names.append(code)
                 continue
-            names.append(f"{code} {parsed.second_zh or parsed.top_zh}")
+            # The GB/T 13861 class names are listed for the catalogue (ansheng/core/data_strings.py).
+            names.append(f"{code} {gettext(parsed.second_zh or parsed.top_zh)}")
         return names
 
 

@@ -318,6 +318,56 @@ def test_pages_render_in_english(world, client_for, persona):
     assert not CJK.search(_navigation(page)), _navigation(page)
 
 
+_LABELS = re.compile(r"<(h2|th|dt|label|button)\b[^>]*>(.*?)</\1>", re.S)
+
+
+def _labels(html: str) -> list[str]:
+    """The interface's own words on a page: section titles, table heads, field labels, buttons (not the data)."""
+    return [re.sub(r"<[^>]+>", "", m.group(2)).strip() for m in _LABELS.finditer(html)]
+
+
+def test_the_dual_prevention_pages_render_in_english(world, client_for):
+    from ansheng.core.models import Region
+    from ansheng.dangers.tests import helpers
+    from ansheng.risks.tests import factories
+
+    obj, _unit, event, _measure = factories.risk_point(world, level="major")
+    factories.task(world, obj)
+    general = helpers.walk(world, "closed")
+    major = helpers.walk(world, "rectifying", grade="major")
+    pages = {
+        "city": [
+            "/risks/",
+            "/risks/overview/",
+            "/risks/events/",
+            "/risks/posts/",
+            f"/risks/{obj.pk}/",
+            f"/risks/events/{event.pk}/",
+            "/dangers/",
+            "/dangers/major/",
+            "/dangers/stats/",
+            f"/dangers/{general.pk}/",
+            f"/dangers/{major.pk}/",
+        ],
+        "ent_admin": ["/", "/risks/new/", f"/risks/{obj.pk}/tasks/new/", "/dangers/m/report/"],
+        "ent_staff": [f"/risks/m/{obj.qr_token}/"],
+    }
+    places = set(Region.objects.values_list("name", flat=True))  # the counties heading a row are data
+    for persona, urls in pages.items():
+        client = client_for(world.users[persona])
+        for url in urls:
+            response = _english_get(client, url)
+            assert response.status_code == 200, url
+            page = response.content.decode()
+            assert not CJK.search(_navigation(page)), (url, _navigation(page))
+            chinese = [text for text in _labels(page) if CJK.search(text) and text not in places]
+            assert not chinese, (url, chinese)
+    detail = _english_get(client_for(world.users["city"]), f"/risks/events/{event.pk}/").content.decode()
+    assert "poisoning (WSA10023)" in detail  # the GB 6441-2025 type in English, not 中毒
+    plan = _english_get(client_for(world.users["city"]), f"/dangers/{major.pk}/").content.decode()
+    assert "Goals and tasks of the governance" in plan and "治理的目标和任务" not in plan
+
+
 def test_chinese_stays_the_default(world, client_for):
     page = client_for(world.users["city_admin"]).get("/").content.decode()
     assert '<html lang="zh-CN">' in page and "退出" in page and "Log out" not in page
