@@ -65,5 +65,11 @@ def test_an_open_major_danger_makes_the_enterprise_red(world, django_capture_on_
     assert enterprise_colours([chem]) == {chem: "yellow"}
     danger = done.answers.get(index=1).danger
     with django_capture_on_commit_callbacks(execute=True):
-        do_grade_danger(acting_user=world.users["ent_admin"], danger_id=danger.pk, grade="major")
+        do_grade_danger(
+            acting_user=world.users["ent_admin"],
+            danger_id=danger.pk,
+            grade="major",
+            cause="喷淋泵出口阀门锈蚀渗漏，未按期检修",
+            harm="泄漏时喷淋失效，氯气扩散可致人员中毒",
+        )
     assert enterprise_colours([chem]) == {chem: "red"}
