@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from ansheng.core import access
 from ansheng.core.errors import AnshengError, PermissionDenied, put_on_form
 from ansheng.domain.risk import method_table
+from ansheng.enterprises.models import Enterprise
 from ansheng.risks import conf, forms, notices, schedule, services, stats
 from ansheng.risks.choices import AnswerResult, Colour, Level, Method, OccurrenceStatus
 from ansheng.risks.filtersets import ObjectFilterForm, apply_event_filters, apply_object_filters
@@ -658,8 +659,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     scope = access.scope_for(request.user)
     enterprise_id = request.user.enterprise_id if scope.kind == access.ENTERPRISE else None
-    if enterprise_id is None and str(request.GET.get("enterprise", "")).isdigit():
-        enterprise_id = int(request.GET["enterprise"])
+    if enterprise_id is None and request.GET.get("enterprise"):
+        # A supervisor's narrowing to one enterprise: only one in their jurisdiction (its people fill a filter).
+        wanted = str(request.GET["enterprise"])
+        if not wanted.isdigit():
+            raise Http404
+        enterprise_id = access.get_for(request.user, Enterprise, int(wanted), "view", "enterprise").pk
     filters = TaskFilterForm(request.GET or None, enterprise_id=enterprise_id)
     rows = _tasks(request)
     if enterprise_id:

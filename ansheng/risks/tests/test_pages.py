@@ -127,6 +127,9 @@ def test_task_list_filters_and_shows_last_occurrences_and_completion(world, clie
     page = county_b.get(f"/risks/tasks/?enterprise={world.enterprises['chem_b'].pk}").content.decode()
     assert "液氯储罐日常巡检" in page and world.enterprises["chem_b"].name in page
     assert "液氯储罐日常巡检" not in client_for(world.users["county_a"]).get("/risks/tasks/").content.decode()
+    chem = world.enterprises["chem_b"].pk
+    assert client_for(world.users["county_a"]).get(f"/risks/tasks/?enterprise={chem}").status_code == 404
+    assert county_b.get("/risks/tasks/?enterprise=x").status_code == 404
     assert "液氯储罐日常巡检" not in client_for(world.users["other_ent_admin"]).get("/risks/tasks/").content.decode()
     assert client_for(world.users["public"]).get("/risks/tasks/").status_code == 404
 
@@ -193,6 +196,26 @@ def test_task_edit_and_deactivate(world, client_for):
     assert client_for(world.users["other_ent_admin"]).post(deactivate).status_code == 404
     daily.refresh_from_db()
     assert daily.is_active is True and daily.checklist == ["压力表读数在正常范围", "液位计读数正常"]
+
+
+def test_a_task_started_again_does_not_count_the_stopped_days_as_missed(world, client_for):
+    obj, *_ = risk_point(world)
+    daily = task(world, obj, starts_on=dt.date(2026, 11, 27))
+    deactivate = f"/risks/tasks/{daily.pk}/deactivate/"
+    with time_machine.travel(dt.datetime(2026, 11, 27, 9, tzinfo=SHANGHAI), tick=False):
+        services.generate_occurrences()
+        response = client_for(world.users["ent_admin"]).post(deactivate)
+        assert response.status_code == 302 and response["Location"] == f"/risks/tasks/{daily.pk}/"
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=SHANGHAI), tick=False):
+        admin = client_for(world.users["ent_admin"])  # signed in now (sessions expire)
+        services.sweep_missed()
+        response = admin.post(deactivate)
+        assert response.status_code == 302 and response["Location"] == f"/risks/tasks/{daily.pk}/"
+        services.generate_occurrences()
+        page = admin.get(f"/risks/tasks/{daily.pk}/").content.decode()
+    rows = list(Occurrence.objects.filter(task=daily).values_list("due_on", "status"))
+    assert rows == [(dt.date(2026, 11, 27), "missed"), (dt.date(2026, 11, 30), "pending")]
+    assert "2026-11-28" not in page and "2026-11-30" in page
 
 
 # --- 我的排查任务 ---------------------------------------------------------------------------------------------------
