@@ -69,7 +69,7 @@ def test_an_open_major_danger_makes_the_enterprise_red(world, django_capture_on_
             acting_user=world.users["ent_admin"],
             danger_id=danger.pk,
             grade="major",
-            cause="喷淋泵出口阀门锈蚀渗漏，未按期检修",
-            harm="泄漏时喷淋失效，氯气扩散可致人员中毒",
+            cause="储罐区可燃气体探测器失效，泄漏无法及时发现",
+            harm="泄漏遇点火源可致火灾爆炸，波及相邻罐组；整改需停产更换探测器",
         )
     assert enterprise_colours([chem]) == {chem: "red"}
