@@ -14,6 +14,8 @@ VIEWERS = {
     Role.ENTERPRISE_STAFF,
 }
 REGULATORS = VIEWERS - {Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_STAFF}
+# Who does checklists (and sees 我的排查任务).
+PERFORMERS = {Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_STAFF}
 
 access.register(
     "risk",
@@ -32,7 +34,7 @@ access.register(
         "create": {Role.ENTERPRISE_ADMIN},
         "change": {Role.ENTERPRISE_ADMIN},
         # Doing the checklist: the assignees (staff or administrators) of the enterprise.
-        "perform": {Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_STAFF},
+        "perform": PERFORMERS,
     },
 )
 access.register("risk_colour", {"view": VIEWERS})

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.core.registry import NavItem, PlatformApp
-from ansheng.risks.access import REGULATORS, VIEWERS
+from ansheng.risks.access import PERFORMERS, REGULATORS, VIEWERS
 
 
 class RisksConfig(PlatformApp):
@@ -14,6 +14,7 @@ class RisksConfig(PlatformApp):
     nav = (
         NavItem(_("风险分级管控"), "risks:objects", roles=frozenset(VIEWERS), order=26),
         NavItem(_("风险监管"), "risks:overview", roles=frozenset(REGULATORS), order=27),
+        NavItem(_("我的排查任务"), "risks:mine", roles=frozenset(PERFORMERS), order=24),
     )
     home_panels = ("ansheng.risks.views.home_panel",)
     workers = ("ansheng.risks.workers.RISKS",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ansheng.core.models import User
@@ -12,7 +13,7 @@ from ansheng.domain.accident_types import basic_types
 from ansheng.domain.risk import factor_values
 from ansheng.enterprises.forms import DateInput
 from ansheng.risks.choices import Cycle, Method, Stage
-from ansheng.risks.models import AnalysisUnit, ControlMeasure, Post, RiskEvent, RiskObject
+from ansheng.risks.models import AnalysisUnit, ControlMeasure, InspectionTask, Post, RiskEvent, RiskObject
 
 
 class _ServiceForm(forms.ModelForm):
@@ -150,3 +151,47 @@ class PostForm(_ServiceForm):
     def __init__(self, *args: Any, enterprise_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["risk_objects"].queryset = RiskObject.objects.filter(enterprise_id=enterprise_id, is_active=True)
+
+
+def post_form(data: Any = None, *, enterprise_id: int, instance: Post | None = None) -> PostForm:
+    """The post form; on edit it also offers the (possibly inactive) risk points the post already names."""
+    form = PostForm(data, enterprise_id=enterprise_id, instance=instance)
+    if instance is not None and instance.pk:
+        form.fields["risk_objects"].queryset = RiskObject.objects.filter(enterprise_id=enterprise_id).filter(
+            Q(is_active=True) | Q(pk__in=instance.risk_objects.values("pk"))
+        )
+    return form
+
+
+def task_initial(task: InspectionTask) -> dict[str, Any]:
+    """The task form's values for an existing task (the checklist one item a line)."""
+    return {
+        "name": task.name,
+        "measure": task.measure_id,
+        "method": task.method,
+        "checklist": "\n".join(task.checklist or []),
+        "cycle": task.cycle,
+        "starts_on": task.starts_on,
+        "ends_on": task.ends_on,
+        "assignees": list(task.assignees.values_list("pk", flat=True)),
+    }
+
+
+class TaskFilterForm(forms.Form):
+    """Filters of the inspection-task list: cycle, active, assignee (the assignee list only within one enterprise)."""
+
+    cycle = forms.ChoiceField(label=_("排查周期"), required=False)
+    active = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), ("1", _("启用")), ("0", _("停用"))]
+    )
+    assignee = forms.ModelChoiceField(label=_("执行人"), queryset=User.objects.none(), required=False)
+    enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, enterprise_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].choices = [("", _("全部周期")), *Cycle.choices()]
+        if enterprise_id:
+            self.fields["assignee"].queryset = User.objects.filter(enterprise_id=enterprise_id).order_by("username")
+            self.fields["assignee"].empty_label = _("全部执行人")
+        else:
+            del self.fields["assignee"]

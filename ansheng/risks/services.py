@@ -374,16 +374,23 @@ def do_create_task(*, acting_user: User, object_id: int, data: Mapping[str, Any]
 
 
 def do_update_task(*, acting_user: User, task_id: int, changes: Mapping[str, Any]) -> InspectionTask:
-    """Change a task. A changed cycle or start date applies to windows not yet generated."""
+    """Change a task. A changed cycle or start date applies to windows not yet generated; a task started again
+    resumes from the window containing now (the windows while it was stopped are not recorded as missed)."""
     reject_unknown_fields(changes, TASK_FIELDS)
     fields = _strip(changes)
     with transaction.atomic():
         task = _get(acting_user, InspectionTask, task_id, "change", "inspection")
         before = snapshot(task)
+        was_active = task.is_active
         users = _task_relations(task, fields)
         for name, value in fields.items():
             setattr(task, name, value)
         full_clean(task, exclude=["enterprise", "risk_object", "measure"])
+        if task.is_active and not was_active and task.cycle not in Cycle.AD_HOC:
+            # Started again: from the window containing now; the windows while it was stopped are not missed.
+            current, _end = schedule.period_containing(task.cycle, timezone.now(), conf.get("RISKS_SHIFT_HOURS"))
+            if task.generated_until is None or task.generated_until < current:
+                task.generated_until = current
         task.save()
         if users is not None:
             task.assignees.set(users)

@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -20,14 +21,24 @@ from django.views.decorators.http import require_POST
 from ansheng.core import access
 from ansheng.core.errors import AnshengError, PermissionDenied, put_on_form
 from ansheng.domain.risk import method_table
-from ansheng.risks import notices, services, stats
+from ansheng.enterprises.models import Enterprise
+from ansheng.risks import conf, forms, notices, schedule, services, stats
 from ansheng.risks.choices import AnswerResult, Colour, Level, Method, OccurrenceStatus
 from ansheng.risks.filtersets import ObjectFilterForm, apply_event_filters, apply_object_filters
-from ansheng.risks.forms import AssessForm, EventForm, MeasureForm, ObjectForm, PostForm, TaskForm, UnitForm
+from ansheng.risks.forms import (
+    AssessForm,
+    EventForm,
+    MeasureForm,
+    ObjectForm,
+    TaskFilterForm,
+    TaskForm,
+    UnitForm,
+)
 from ansheng.risks.models import (
     AnalysisUnit,
     Answer,
     EnterpriseColour,
+    InspectionTask,
     Occurrence,
     Post,
     RiskEvent,
@@ -307,30 +318,16 @@ def post_card(request: HttpRequest, pk: int) -> HttpResponse:
 def post_list(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, "view", "risk"):
         raise Http404
+    if request.method == "POST":  # the former inline form posted here; the create page now does it
+        return post_create(request)
     posts = access.restrict(Post.objects.select_related("enterprise"), request.user, "view", "risk").prefetch_related(
         "risk_objects"
     )
-    form = None
-    enterprise_id = request.user.enterprise_id
-    if access.can(request.user, "create", "risk") and enterprise_id:
-        form = PostForm(request.POST or None, enterprise_id=enterprise_id)
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            data["risk_objects"] = [o.pk for o in data["risk_objects"]]
-            try:
-                services.do_save_post(acting_user=request.user, enterprise_id=enterprise_id, data=data)
-            except AnshengError as exc:
-                put_on_form(form, exc)
-            else:
-                messages.success(request, _("已保存岗位"))
-                return redirect("risks:posts")
-    elif request.method == "POST":
-        raise PermissionDenied()
+    may = access.can(request.user, "create", "risk") and bool(request.user.enterprise_id)
     return render(
         request,
         "risks/posts.html",
-        {"posts": posts[:200], "form": form},
-        status=422 if form is not None and form.errors else 200,
+        {"posts": posts[:200], "can_create": may, "can_change": access.can(request.user, "change", "risk")},
     )
 
 
@@ -566,3 +563,340 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
         "template": "risks/partials/home_panel.html",
         "colours": [(value, label, c, counts.get(value, 0)) for value, label, c in Colour.CHOICES],
     }
+
+
+# --- posts: create and edit ---------------------------------------------------------------------------------------
+
+
+def _post_save(request: HttpRequest, form: Any, enterprise_id: int, post_id: int | None) -> Post | None:
+    if request.method != "POST" or not form.is_valid():
+        return None
+    data = dict(form.cleaned_data)
+    data["risk_objects"] = [o.pk for o in data["risk_objects"]]
+    try:
+        return services.do_save_post(acting_user=request.user, enterprise_id=enterprise_id, data=data, post_id=post_id)
+    except AnshengError as exc:
+        put_on_form(form, exc)
+        return None
+
+
+def _post_page(request: HttpRequest, form: Any, title: str, post: Post | None = None) -> HttpResponse:
+    chosen = {str(pk) for pk in form["risk_objects"].value() or []}
+    objects = [
+        (o, str(o.pk) in chosen) for o in form.fields["risk_objects"].queryset.order_by("code") if o.emergency_actions
+    ]
+    return render(
+        request,
+        "risks/post_form.html",
+        {"form": form, "title": title, "post": post, "objects": objects},
+        status=_status(form),
+    )
+
+
+@login_required
+def post_create(request: HttpRequest) -> HttpResponse:
+    if not access.can(request.user, "create", "risk") or not request.user.enterprise_id:
+        raise PermissionDenied()
+    form = forms.post_form(request.POST or None, enterprise_id=request.user.enterprise_id)
+    post = _post_save(request, form, request.user.enterprise_id, None)
+    if post is not None:
+        messages.success(request, _("已保存岗位“%(name)s”") % {"name": post.name})
+        return redirect("risks:posts")
+    return _post_page(request, form, _("新增岗位"))
+
+
+@login_required
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = access.get_for(request.user, Post.objects.select_related("enterprise"), pk, "change", "risk")
+    form = forms.post_form(request.POST or None, enterprise_id=post.enterprise_id, instance=post)
+    saved = _post_save(request, form, post.enterprise_id, post.pk)
+    if saved is not None:
+        messages.success(request, _("已保存岗位“%(name)s”") % {"name": saved.name})
+        return redirect("risks:posts")
+    return _post_page(request, form, _("编辑岗位"), post)
+
+
+# --- inspection tasks: list, detail, edit, deactivate -------------------------------------------------------------
+
+COMPLETION_DAYS = 30
+RECENT_PER_TASK = 5
+
+
+def _tasks(request: HttpRequest) -> Any:
+    return access.restrict(
+        InspectionTask.objects.select_related("enterprise", "risk_object", "measure"),
+        request.user,
+        "view",
+        "inspection",
+    )
+
+
+def _task(request: HttpRequest, pk: int, action: str = "view") -> InspectionTask:
+    return access.get_for(
+        request.user,
+        InspectionTask.objects.select_related("enterprise", "risk_object", "measure"),
+        pk,
+        action,
+        "inspection",
+    )
+
+
+def _completion(occurrences: Any, now: dt.datetime) -> dict[str, Any]:
+    """done / (done + missed + pending whose window has ended), as the rates of docs/risks.md."""
+    counts = occurrences.aggregate(
+        done=Count("pk", filter=Q(status=OccurrenceStatus.DONE)),
+        missed=Count("pk", filter=Q(status=OccurrenceStatus.MISSED)),
+        overdue=Count("pk", filter=Q(status=OccurrenceStatus.PENDING, period_end__lte=now)),
+    )
+    due = counts["done"] + counts["missed"] + counts["overdue"]
+    counts["rate"] = None if due == 0 else round(counts["done"] * 100 / due, 1)
+    return counts
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    if not access.can(request.user, "view", "inspection"):
+        raise Http404
+    scope = access.scope_for(request.user)
+    enterprise_id = request.user.enterprise_id if scope.kind == access.ENTERPRISE else None
+    if enterprise_id is None and request.GET.get("enterprise"):
+        # A supervisor's narrowing to one enterprise: only one in their jurisdiction (its people fill a filter).
+        wanted = str(request.GET["enterprise"])
+        if not wanted.isdigit():
+            raise Http404
+        enterprise_id = access.get_for(request.user, Enterprise, int(wanted), "view", "enterprise").pk
+    filters = TaskFilterForm(request.GET or None, enterprise_id=enterprise_id)
+    rows = _tasks(request)
+    if enterprise_id:
+        rows = rows.filter(enterprise_id=enterprise_id)
+    if filters.is_valid():
+        params = filters.cleaned_data
+        if params.get("cycle"):
+            rows = rows.filter(cycle=params["cycle"])
+        if params.get("active") in {"0", "1"}:
+            rows = rows.filter(is_active=params["active"] == "1")
+        if params.get("assignee"):
+            rows = rows.filter(assignees=params["assignee"])
+    page = Paginator(rows.order_by("enterprise__name", "risk_object__code", "pk"), 50).get_page(request.GET.get("page"))
+    tasks = list(page.object_list)
+    ids = [t.pk for t in tasks]
+    now = timezone.now()
+    since = timezone.localdate() - dt.timedelta(days=COMPLETION_DAYS - 1)
+    counts = {
+        row["task_id"]: row
+        for row in Occurrence.objects.filter(task_id__in=ids, due_on__gte=since)
+        .values("task_id")
+        .annotate(
+            done=Count("pk", filter=Q(status=OccurrenceStatus.DONE)),
+            missed=Count("pk", filter=Q(status=OccurrenceStatus.MISSED)),
+            overdue=Count("pk", filter=Q(status=OccurrenceStatus.PENDING, period_end__lte=now)),
+        )
+    }
+    recent: dict[int, list[Occurrence]] = {}
+    for occurrence in (
+        Occurrence.objects.filter(task_id__in=ids, period_start__lte=now)
+        .annotate(rank=Window(RowNumber(), partition_by=F("task_id"), order_by=F("period_start").desc()))
+        .filter(rank__lte=RECENT_PER_TASK)
+        .order_by("task_id", "-period_start")
+    ):
+        recent.setdefault(occurrence.task_id, []).append(occurrence)
+    assignees: dict[int, list[str]] = {}
+    for task_id, name, username in InspectionTask.assignees.through.objects.filter(
+        inspectiontask_id__in=ids
+    ).values_list("inspectiontask_id", "user__full_name", "user__username"):
+        assignees.setdefault(task_id, []).append(name or username)
+    for task in tasks:
+        row = counts.get(task.pk, {"done": 0, "missed": 0, "overdue": 0})
+        due = row["done"] + row["missed"] + row["overdue"]
+        task.completion = None if due == 0 else round(row["done"] * 100 / due, 1)  # type: ignore[attr-defined]
+        task.completion_counts = row  # type: ignore[attr-defined]
+        task.recent = recent.get(task.pk, [])  # type: ignore[attr-defined]
+        task.assignee_names = assignees.get(task.pk, [])  # type: ignore[attr-defined]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "risks/tasks.html",
+        {
+            "filters": filters,
+            "page": page,
+            "tasks": tasks,
+            "querystring": query.urlencode(),
+            "is_enterprise": scope.kind == access.ENTERPRISE,
+            "completion_days": COMPLETION_DAYS,
+            "can_change": access.can(request.user, "change", "inspection"),
+        },
+    )
+
+
+def danger_url(danger_id: int | None) -> str | None:
+    """The dangers app's page of a hidden danger, or None when that app is not installed."""
+    if danger_id is None:
+        return None
+    try:
+        return reverse("dangers:detail", args=[danger_id])
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    now = timezone.now()
+    history = access.restrict(task.occurrences.all(), request.user, "view", "inspection").select_related("completed_by")
+    status = request.GET.get("status") or ""
+    if status in OccurrenceStatus.values():
+        history = history.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(history.order_by("-period_start", "-pk"), 30).get_page(request.GET.get("page"))
+    occurrences = list(page.object_list)
+    findings: dict[int, list[dict[str, Any]]] = {}
+    for answer in Answer.objects.filter(
+        occurrence_id__in=[o.pk for o in occurrences], result=AnswerResult.FINDING
+    ).order_by("occurrence_id", "index"):
+        findings.setdefault(answer.occurrence_id, []).append(
+            {"answer": answer, "danger_url": danger_url(answer.danger_id)}
+        )
+    may_do = None
+    for occurrence in occurrences:
+        occurrence.finding_rows = findings.get(occurrence.pk, [])  # type: ignore[attr-defined]
+        occurrence.open_now = occurrence.is_open(now)  # type: ignore[attr-defined]
+        if occurrence.open_now:  # type: ignore[attr-defined]
+            may_do = services.may_perform(request.user, occurrence) if may_do is None else may_do
+    since = timezone.localdate() - dt.timedelta(days=COMPLETION_DAYS - 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "risks/task.html",
+        {
+            "task": task,
+            "obj": task.risk_object,
+            "assignees": task.assignees.order_by("username"),
+            "page": page,
+            "occurrences": occurrences,
+            "status": status,
+            "statuses": OccurrenceStatus.choices(),
+            "querystring": query.urlencode(),
+            "completion": _completion(task.occurrences.filter(due_on__gte=since), now),
+            "completion_all": _completion(task.occurrences.all(), now),
+            "completion_days": COMPLETION_DAYS,
+            "may_do": bool(may_do),
+            "can_change": access.can(request.user, "change", "inspection"),
+        },
+    )
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk, "change")
+    form = TaskForm(request.POST or None, risk_object=task.risk_object, initial=forms.task_initial(task))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_task(acting_user=request.user, task_id=task.pk, changes=form.data_for_service())
+        except AnshengError as exc:
+            put_on_form(form, exc)
+        else:
+            messages.success(request, _("已保存排查任务"))
+            return redirect("risks:task", pk=pk)
+    return render(
+        request,
+        "risks/form.html",
+        {
+            "form": form,
+            "title": _("编辑排查任务"),
+            "subtitle": _("%(object)s · 周期或日期的修改只影响尚未生成的排查") % {"object": task.risk_object.name},
+            "back": reverse("risks:task", args=[pk]),
+        },
+        status=_status(form),
+    )
+
+
+@login_required
+def task_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop a task (no new windows; one already open stays due) or, when stopped, start it again."""
+    task = _task(request, pk, "change")
+    if request.method == "POST":
+        try:
+            services.do_update_task(
+                acting_user=request.user, task_id=task.pk, changes={"is_active": not task.is_active}
+            )
+        except AnshengError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            if task.is_active:
+                messages.success(request, _("已停用排查任务“%(name)s”") % {"name": task.name})
+            else:
+                services.generate_occurrences(task_ids=[task.pk])
+                messages.success(request, _("已重新启用排查任务“%(name)s”") % {"name": task.name})
+            return redirect("risks:task", pk=pk)
+    open_now = task.occurrences.filter(
+        status=OccurrenceStatus.PENDING, period_start__lte=timezone.now(), period_end__gt=timezone.now()
+    ).count()
+    return render(request, "risks/task_deactivate.html", {"task": task, "obj": task.risk_object, "open_now": open_now})
+
+
+# --- 我的排查任务 ---------------------------------------------------------------------------------------------------
+
+UPCOMING_DAYS = 31
+
+
+def my_occurrences(user: Any, now: dt.datetime) -> Any:
+    """The pending occurrences whose window has not ended that are the user's: assigned to them, or their
+    enterprise's tasks that name nobody."""
+    return (
+        access.restrict(Occurrence.objects.all(), user, "view", "inspection")
+        .filter(status=OccurrenceStatus.PENDING, period_end__gt=now)
+        .filter(Q(task__assignees=user) | Q(task__assignees__isnull=True))
+        .select_related("task", "task__risk_object")
+        .distinct()
+    )
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not access.can(user, "perform", "inspection") or access.scope_for(user).kind != access.ENTERPRISE:
+        raise Http404
+    now = timezone.now()
+    pending = list(my_occurrences(user, now).order_by("period_end", "pk")[:200])
+    due = [o for o in pending if o.period_start <= now]
+    later = [o for o in pending if o.period_start > now]
+    tasks = (
+        access.restrict(InspectionTask.objects.filter(is_active=True), user, "view", "inspection")
+        .filter(Q(assignees=user) | Q(assignees__isnull=True))
+        .select_related("risk_object")
+        .distinct()
+        .order_by("risk_object__code", "pk")[:200]
+    )
+    horizon = now + dt.timedelta(days=UPCOMING_DAYS)
+    shift_hours = conf.get("RISKS_SHIFT_HOURS")
+    upcoming: list[dict[str, Any]] = [
+        {"task": o.task, "start": o.period_start, "end": o.period_end, "occurrence": o} for o in later
+    ]
+    known = {(o.task_id, o.period_start) for o in pending}
+    for task in tasks:
+        for start, end in schedule.windows(
+            task.cycle,
+            starts_on=task.starts_on,
+            ends_on=task.ends_on,
+            since=now,
+            until=horizon,
+            shift_hours=shift_hours,
+        ):
+            if (task.pk, start) not in known:
+                upcoming.append({"task": task, "start": start, "end": end, "occurrence": None})
+            break  # the next window of each task is enough
+    upcoming.sort(key=lambda row: (row["start"], row["task"].pk))
+    done = (
+        access.restrict(Occurrence.objects.all(), user, "view", "inspection")
+        .filter(completed_by=user, status=OccurrenceStatus.DONE)
+        .select_related("task", "task__risk_object")
+        .order_by("-completed_at")[:10]
+    )
+    return render(
+        request,
+        "risks/mine.html",
+        {"due": due, "upcoming": upcoming[:50], "done": done, "upcoming_days": UPCOMING_DAYS},
+    )

@@ -104,3 +104,32 @@ def test_define_a_risk_point_print_its_card_and_inspect_on_a_phone(world, page, 
         danger = occurrence.answers.get(index=2).danger
         assert danger.source == "inspection" and danger.photos.count() == 1
         expect(phone.get_by_test_id("quick-report")).to_have_attribute("href", f"/dangers/m/report/?object={obj.pk}")
+
+
+def test_worker_on_a_phone_opens_my_tasks_and_reaches_the_checklist(world, phone, login, live_server):
+    """A worker opens 我的排查任务 from the menu on a phone, sees today's inspection and does its checklist."""
+    from ansheng.risks import services
+    from ansheng.risks.models import Occurrence
+    from ansheng.risks.tests.factories import risk_point, task
+
+    obj, *_ = risk_point(world, level="general")
+    daily = task(world, obj, starts_on=timezone.localdate())
+    services.generate_occurrences(task_ids=[daily.pk])
+
+    login(phone, "ent_staff")
+    phone.get_by_role("button", name="菜单").click()
+    phone.get_by_role("navigation", name="主导航").get_by_role("link", name="我的排查任务").click()
+    due = phone.get_by_test_id("due-now")
+    expect(due).to_contain_text("液氯储罐日常巡检")
+    expect(due).to_contain_text("液氯储罐区")
+    due.get_by_role("link", name=re.compile("液氯储罐日常巡检")).click()
+    expect(phone).to_have_url(re.compile(rf"/risks/m/{obj.qr_token}/$"))
+    for index in range(3):
+        phone.get_by_test_id(f"item-{index}").get_by_role("radio", name="正常").check()
+    phone.get_by_role("button", name="提交排查结果").click()
+    expect(phone.get_by_text("排查已提交")).to_be_visible()
+    assert Occurrence.objects.get(task=daily).status == "done"
+
+    phone.goto(f"{live_server.url}/risks/mine/")
+    expect(phone.get_by_test_id("nothing-due")).to_be_visible()
+    expect(phone.get_by_test_id("done")).to_contain_text("液氯储罐日常巡检")
