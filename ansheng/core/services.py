@@ -174,7 +174,7 @@ def do_update_user(*, acting_user: User, user_id: int, changes: dict[str, Any]) 
     if unknown:
         raise ValidationFailed(_("未知字段：%(name)s") % {"name": unknown[0]}, code="unknown_field", field=unknown[0])
     with transaction.atomic():
-        user = managed_users(acting_user).select_for_update().filter(pk=user_id).first()
+        user = managed_users(acting_user).select_for_update(of=("self",)).filter(pk=user_id).first()
         if user is None:
             from ansheng.core.errors import NotFound
 
@@ -201,7 +201,7 @@ def do_reset_password(*, acting_user: User, user_id: int) -> tuple[User, str]:
     import secrets
 
     with transaction.atomic():
-        user = managed_users(acting_user).select_for_update().filter(pk=user_id).first()
+        user = managed_users(acting_user).select_for_update(of=("self",)).filter(pk=user_id).first()
         if user is None:
             from ansheng.core.errors import NotFound
 
