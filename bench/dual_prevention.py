@@ -33,7 +33,19 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _common import PG_ADMIN_URL, print_table, run_children, setup, timed
 
 DB_NAME = "ansheng_bench_dual"
-COUNTIES = ["511102", "511111", "511112", "511113", "511123", "511124", "511126", "511129", "511132", "511133", "511181"]
+COUNTIES = [
+    "511102",
+    "511111",
+    "511112",
+    "511113",
+    "511123",
+    "511124",
+    "511126",
+    "511129",
+    "511132",
+    "511133",
+    "511181",
+]
 OPEN_STATES = ["reported", "graded", "assigned", "rectifying", "submitted", "accepted"]
 RUNNING = ("assigned", "rectifying", "submitted")
 
@@ -79,14 +91,22 @@ def populate_risks(enterprises: list[tuple[int, str]], events: int, tasks: int, 
     weights = [2, 8, 30, 60]
     now = timezone.now()
     objects = [
-        RiskObject(enterprise_id=pk, kind="place", code=f"RP-{k:02d}", name=f"风险点{k}", responsible_name="张三",
-                   level="general")  # fmt: skip
+        RiskObject(
+            enterprise_id=pk,
+            kind="place",
+            code=f"RP-{k:02d}",
+            name=f"风险点{k}",
+            responsible_name="张三",
+            level="general",
+        )
         for pk, _county in enterprises
         for k in range(8)
     ]
     RiskObject.objects.bulk_create(objects, batch_size=5000)
     objects = list(RiskObject.objects.order_by("pk"))
-    units = [AnalysisUnit(enterprise_id=o.enterprise_id, risk_object=o, name=f"单元{k}") for o in objects for k in (1, 2)]
+    units = [
+        AnalysisUnit(enterprise_id=o.enterprise_id, risk_object=o, name=f"单元{k}") for o in objects for k in (1, 2)
+    ]
     AnalysisUnit.objects.bulk_create(units, batch_size=5000)
     units = list(AnalysisUnit.objects.order_by("pk").values_list("pk", "enterprise_id"))
     rows = []
@@ -94,10 +114,18 @@ def populate_risks(enterprises: list[tuple[int, str]], events: int, tasks: int, 
         unit_id, enterprise_id = units[i % len(units)]
         level, colour, control = rng.choices(levels, weights)[0]
         rows.append(
-            RiskEvent(enterprise_id=enterprise_id, unit_id=unit_id, description=f"风险事件{i}",
-                      accident_type=rng.choice(["WSA10009", "WSA10006", "WSA10004", "WSA10002"]),
-                      hazard_factors=[], inherent_level=level, level=level, colour=colour, control_level=control,
-                      assessed_at=now - dt.timedelta(days=rng.randrange(700)))  # fmt: skip
+            RiskEvent(
+                enterprise_id=enterprise_id,
+                unit_id=unit_id,
+                description=f"风险事件{i}",
+                accident_type=rng.choice(["WSA10009", "WSA10006", "WSA10004", "WSA10002"]),
+                hazard_factors=[],
+                inherent_level=level,
+                level=level,
+                colour=colour,
+                control_level=control,
+                assessed_at=now - dt.timedelta(days=rng.randrange(700)),
+            )
         )
         if len(rows) == 5000:
             RiskEvent.objects.bulk_create(rows)
@@ -108,9 +136,17 @@ def populate_risks(enterprises: list[tuple[int, str]], events: int, tasks: int, 
         "pk", "enterprise_id", "level", "control_level", "assessed_at"
     ).iterator(chunk_size=5000):
         rows.append(
-            Assessment(enterprise_id=enterprise_id, event_id=pk, stage="inherent", method="LEC",
-                       factors={"L": 3, "E": 6, "C": 7}, score=126, level=level, control_level=control,
-                       assessed_at=at)  # fmt: skip
+            Assessment(
+                enterprise_id=enterprise_id,
+                event_id=pk,
+                stage="inherent",
+                method="LEC",
+                factors={"L": 3, "E": 6, "C": 7},
+                score=126,
+                level=level,
+                control_level=control,
+                assessed_at=at,
+            )
         )
         if len(rows) == 5000:
             Assessment.objects.bulk_create(rows)
@@ -119,8 +155,14 @@ def populate_risks(enterprises: list[tuple[int, str]], events: int, tasks: int, 
     today = timezone.localdate()
     InspectionTask.objects.bulk_create(
         [
-            InspectionTask(enterprise_id=o.enterprise_id, risk_object=o, name=f"巡检{i}", checklist=["现场检查"],
-                           cycle="shift" if i % 5 < 2 else "day", starts_on=today)  # fmt: skip
+            InspectionTask(
+                enterprise_id=o.enterprise_id,
+                risk_object=o,
+                name=f"巡检{i}",
+                checklist=["现场检查"],
+                cycle="shift" if i % 5 < 2 else "day",
+                starts_on=today,
+            )
             for i, o in enumerate(objects[j % len(objects)] for j in range(tasks))
         ],
         batch_size=5000,
@@ -172,8 +214,13 @@ def insert_dangers(n: int, enterprises: list[tuple[int, str]], responsible: int,
     from ansheng.dangers.models import HiddenDanger
 
     fields = [f for f in HiddenDanger._meta.concrete_fields if not f.primary_key]
-    template = HiddenDanger(enterprise_id=enterprises[0][0], county_id=enterprises[0][1], source="inspection",
-                            description="bench", updated_at=timezone.now())  # fmt: skip
+    template = HiddenDanger(
+        enterprise_id=enterprises[0][0],
+        county_id=enterprises[0][1],
+        source="inspection",
+        description="bench",
+        updated_at=timezone.now(),
+    )
     const = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
     index = {f.attname: k for k, f in enumerate(fields)}
     by_name = {f.attname: f for f in fields}
@@ -277,9 +324,7 @@ def child(kind: str, args: argparse.Namespace) -> None:
         f"SUM(CASE WHEN {late} THEN 1 ELSE 0 END) FROM {d} WHERE grade='major' AND state IN {opened} {{c}} "
         "GROUP BY county_id"
     )
-    colours_sql = (
-        "SELECT county_code, colour, COUNT(*) FROM risks_enterprisecolour {c} GROUP BY county_code, colour"
-    )
+    colours_sql = "SELECT county_code, colour, COUNT(*) FROM risks_enterprisecolour {c} GROUP BY county_code, colour"
     year_start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
     stats_sql = (
         f"SELECT county_id, grade, state, COUNT(*) FROM {d} WHERE reported_at >= %s AND reported_at < %s {{c}} "
@@ -328,8 +373,11 @@ def child(kind: str, args: argparse.Namespace) -> None:
     for who, label, fn, baseline in cases:
         p50, p95 = timed(fn, args.repeat, warmup=2)
         b50, b95 = timed(baseline, args.repeat, warmup=2)
-        print("RESULT " + json.dumps({"kind": kind, "who": who, "case": label, "p50": p50, "p95": p95,
-                                      "b50": b50, "b95": b95}), flush=True)  # fmt: skip
+        print(
+            "RESULT "
+            + json.dumps({"kind": kind, "who": who, "case": label, "p50": p50, "p95": p95, "b50": b50, "b95": b95}),
+            flush=True,
+        )
         say(f"{who} {label}: {p50:.0f} / {p95:.0f} ms")
 
     # A day's occurrences: the scheduler's generation for the tasks that start today, up to the day's last minute.
@@ -341,8 +389,19 @@ def child(kind: str, args: argparse.Namespace) -> None:
         runs.append((time.perf_counter() - started, created))
     assert runs[1][1] == 0, runs
     assert Occurrence.objects.count() == runs[0][1]
-    print("RESULT " + json.dumps({"kind": kind, "generate": runs, "insert_rate": insert_rate,
-                                  "colour_seconds": colour_seconds, "tasks": args.tasks}), flush=True)  # fmt: skip
+    print(
+        "RESULT "
+        + json.dumps(
+            {
+                "kind": kind,
+                "generate": runs,
+                "insert_rate": insert_rate,
+                "colour_seconds": colour_seconds,
+                "tasks": args.tasks,
+            }
+        ),
+        flush=True,
+    )
 
 
 def drop_postgres() -> None:
