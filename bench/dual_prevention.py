@@ -17,6 +17,7 @@ SQLite file, or a PostgreSQL database the script creates and drops (`ansheng_ben
 
     python bench/dual_prevention.py [--db postgres,sqlite] [--enterprises 800] [--events 200000]
                                     [--dangers 1000000] [--tasks 5000] [--repeat 15]
+    python bench/dual_prevention.py --child postgres --populate-only   # fill ansheng_bench_dual and keep it
 """
 
 from __future__ import annotations
@@ -285,6 +286,9 @@ def child(kind: str, args: argparse.Namespace) -> None:
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    if args.populate_only:  # leave the filled database for EXPLAIN (the child is run by hand, nothing drops it)
+        print(f"populated {connection.settings_dict['NAME']}")
+        return
 
     county_code = "511102"
     users = {"city": User.objects.get(username="city"), "county": User.objects.get(username=f"county-{county_code}")}
@@ -420,6 +424,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--db", default="postgres,sqlite")
     parser.add_argument("--child")
+    parser.add_argument("--populate-only", action="store_true", help="with --child: fill the database and stop")
     args = parser.parse_args()
     if args.child:
         child(args.child, args)
