@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                         ["accepted", "assigned", "graded", "rectifying", "reported", "reviewing", "submitted"],
                     )
                 ),
-                fields=["state", "grade", "county", "deadline", "supervised"],
+                fields=["state", "grade", "county", "deadline", "supervised", "id"],
                 name="danger_open_idx",
             ),
         ),
