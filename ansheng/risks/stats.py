@@ -34,7 +34,10 @@ def rates(
     enterprise_id: int | None = None,
     start: dt.date,
     end: dt.date,
+    coverage: bool = True,
 ) -> dict[str, Any]:
+    """`coverage=False` skips the identification coverage (a join over every risk event, the same for any period):
+    for a series of periods of which only the inspection completion is wanted (its figures are then None)."""
     enterprises = access.restrict(Enterprise.objects.filter(status=Status.OPERATING), user, "view", "enterprise")
     if region_code:
         enterprises = enterprises.filter(county__code__startswith=region_code)
@@ -47,7 +50,7 @@ def rates(
             .exclude(level="")
             .values("enterprise_id")
         ).count()
-        if active
+        if active and coverage
         else 0
     )
     occurrences = access.restrict(Occurrence.objects.all(), user, "view", "inspection").filter(
@@ -65,8 +68,8 @@ def rates(
         "start": start,
         "end": end,
         "active_enterprises": active,
-        "identified_enterprises": identified,
-        "identification_coverage": _ratio(identified, active),
+        "identified_enterprises": identified if coverage else None,
+        "identification_coverage": _ratio(identified, active) if coverage else None,
         "occurrences_done": done,
         "occurrences_missed": missed,
         "occurrences_overdue": overdue,

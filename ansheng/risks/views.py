@@ -486,7 +486,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         first = _month_add(month, -back)
         last = _month_add(first, 1) - dt.timedelta(days=1)
         chart["months"].append(f"{first:%Y-%m}")
-        figures = stats.rates(request.user, region_code=county, start=first, end=min(last, timezone.localdate()))
+        figures = stats.rates(
+            request.user, region_code=county, start=first, end=min(last, timezone.localdate()), coverage=False
+        )
         value = figures["inspection_completion"]
         chart["completion"].append(None if value is None else round(value * 100, 1))
     red = (

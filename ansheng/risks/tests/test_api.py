@@ -149,6 +149,17 @@ def test_inspection_over_the_api_and_rates(world, client_for):
     assert (rates["identified_enterprises"], rates["active_enterprises"]) == (1, 2)
     assert rates["identification_coverage"] == 0.5
     assert Occurrence.objects.filter(status="missed").count() == 2
+    # Without the coverage (the overview's monthly series): the same completion, no coverage figures.
+    from ansheng.risks.stats import rates as risk_rates
+
+    with time_machine.travel(dt.datetime(2026, 11, 3, 10, tzinfo=SHANGHAI), tick=False):
+        lean = risk_rates(world.users["county_b"], start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 3), coverage=False)
+    assert lean["inspection_completion"] == pytest.approx(1 / 3, abs=1e-4)
+    assert (lean["identified_enterprises"], lean["identification_coverage"], lean["active_enterprises"]) == (
+        None,
+        None,
+        2,
+    )
 
 
 def test_department_supervisors_see_the_sectors_they_regulate(world, client_for):
