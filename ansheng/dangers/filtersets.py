@@ -81,3 +81,10 @@ class DangerFilterForm(forms.Form):
         self.fields["source"].choices = [("", _("全部")), *Source.choices()]
         if getattr(user, "role", None) not in Role.ENTERPRISE:
             del self.fields["mine"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("overdue", "mine", "supervised"):
+            if data.get(name) is False:
+                data[name] = None  # an unticked box filters nothing (False would mean "not overdue")
+        return data

@@ -145,6 +145,17 @@ def test_the_county_supervisor_finds_overdue_major_dangers_and_who_is_responsibl
     )
 
 
+def test_an_unticked_overdue_box_does_not_hide_overdue_dangers(world, client_for):
+    late = walk(world, "rectifying", grade="major")
+    HiddenDanger.objects.filter(pk=late.pk).update(deadline=today() - dt.timedelta(days=4))
+    client = client_for(world.users["county_b"])
+    for url in ("/dangers/?state=open", "/dangers/major/?q=", "/dangers/?grade=major"):
+        page = client.get(url).content.decode()
+        assert late.title in page, url  # a filter without the box ticked keeps overdue dangers in the list
+    ticked = client.get("/dangers/?state=open&overdue=on").content.decode()
+    assert late.title in ticked
+
+
 def test_the_list_filters_and_summary(world, client_for):
     walk(world, "closed")
     walk(world, "reported")
