@@ -72,6 +72,24 @@ def _ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+@pytest.fixture
+def pdf_text():
+    """Text of a PDF (bytes) by poppler's pdftotext; a test needing it fails in CI when poppler is missing."""
+    import shutil
+    import subprocess
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        if _ci():
+            pytest.fail("pdftotext is missing: apt-get install poppler-utils")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+
+    def read(data: bytes) -> str:
+        return subprocess.run([pdftotext, "-", "-"], input=data, capture_output=True, check=True).stdout.decode()  # noqa: S603
+
+    return read
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One chromium for the session. Missing chromium skips locally and fails in CI (CI=true)."""

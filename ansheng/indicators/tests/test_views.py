@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 
 import pytest
 from django.utils import translation
@@ -103,7 +101,7 @@ def test_the_import_page_reports_row_by_row(loaded, client_for):
     assert client.post("/indicators/inputs/import/", {"file": wrong}).status_code == 422
 
 
-def test_the_annual_report_page_excel_and_pdf(loaded, client_for):
+def test_the_annual_report_page_excel_and_pdf(loaded, client_for, pdf_text):
     client = client_for(loaded.users["city"])
     query = "region=511100&kind=annual&year=2020"
     page = client.get(f"/indicators/reports/?{query}").content.decode()
@@ -117,11 +115,9 @@ def test_the_annual_report_page_excel_and_pdf(loaded, client_for):
     assert wb["规划指标"].cell(row=2, column=2).value == "生产安全事故起数"
     pdf = client.get(f"/indicators/reports/report.pdf?{query}")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
-        text = "".join(text.decode().split())  # pdftotext drops the spaces around the page counter
-        assert "乐山市2020年生产安全事故统计年报" in text and "第1页/共2页" in text and "第2页/共2页" in text
-        assert "煤矿百万吨死亡率" in text
+    text = "".join(pdf_text(pdf.content).split())  # pdftotext drops the spaces around the page counter
+    assert "乐山市2020年生产安全事故统计年报" in text and "第1页/共2页" in text and "第2页/共2页" in text
+    assert "煤矿百万吨死亡率" in text
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,6 @@
 """Pages: list, detail, create with errors, the notice PDFs (checked with pdftotext), the mobile page, overview."""
 
 import datetime as dt
-import shutil
-import subprocess
 
 import pytest
 import time_machine
@@ -57,15 +55,12 @@ def test_detail_is_scoped_and_event_page_assesses(world, client_for):
     )
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
-def test_risk_card_and_post_card_pdfs_carry_the_card(world, client_for, tmp_path):
+def test_risk_card_and_post_card_pdfs_carry_the_card(world, client_for, pdf_text):
     obj, *_ = risk_point(world, level="major")
     admin = client_for(world.users["ent_admin"])
     response = admin.get(f"/risks/{obj.pk}/card.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    path = tmp_path / "card.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(response.content)
     for expected in (
         "安全风险告知卡",
         "液氯储罐区",
@@ -83,8 +78,7 @@ def test_risk_card_and_post_card_pdfs_carry_the_card(world, client_for, tmp_path
         data={"name": "液氯充装工", "duties": "液氯充装作业", "risk_objects": [obj.pk]},
     )
     response = admin.get(f"/risks/posts/{post.pk}/card.pdf")
-    path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(response.content)
     assert "岗位风险告知卡" in text and "液氯充装工" in text
     assert client_for(world.users["county_a"]).get(f"/risks/{obj.pk}/card.pdf").status_code == 404
 
