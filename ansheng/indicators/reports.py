@@ -247,29 +247,17 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         def cell(d: dict[str, Any], key: str) -> int:
             return int(d.get(key, 0) or 0)
 
+        # the period's, the year-to-date and last year's same period: accidents and deaths
+        period_head = [_("本期起数"), _("本期死亡"), _("累计起数"), _("累计死亡"), _("去年累计起数"), _("去年累计死亡")]
+
+        def period_row(label: Any, figures: dict[str, Any]) -> list[Any]:
+            periods = ("now", "ytd", "before")
+            return [label] + [cell(figures[p], key) for p in periods for key in ("accidents", "deaths")]
+
         table(
             _("分等级"),
-            [
-                _("等级"),
-                _("本期起数"),
-                _("本期死亡"),
-                _("累计起数"),
-                _("累计死亡"),
-                _("去年累计起数"),
-                _("去年累计死亡"),
-            ],
-            [
-                [
-                    g["grade"],
-                    cell(g["now"], "accidents"),
-                    cell(g["now"], "deaths"),
-                    cell(g["ytd"], "accidents"),
-                    cell(g["ytd"], "deaths"),
-                    cell(g["before"], "accidents"),
-                    cell(g["before"], "deaths"),
-                ]
-                for g in report["grades"]
-            ],
+            [_("等级"), *period_head],
+            [period_row(g["grade"], g) for g in report["grades"]],
             [10, 10, 10, 10, 10, 12, 12],
         )
         table(
@@ -299,27 +287,8 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         )
         table(
             _("分区县"),
-            [
-                _("区县"),
-                _("本期起数"),
-                _("本期死亡"),
-                _("累计起数"),
-                _("累计死亡"),
-                _("去年累计起数"),
-                _("去年累计死亡"),
-            ],
-            [
-                [
-                    c["name"],
-                    cell(c["now"], "accidents"),
-                    cell(c["now"], "deaths"),
-                    cell(c["ytd"], "accidents"),
-                    cell(c["ytd"], "deaths"),
-                    cell(c["before"], "accidents"),
-                    cell(c["before"], "deaths"),
-                ]
-                for c in report["counties"]
-            ],
+            [_("区县"), *period_head],
+            [period_row(c["name"], c) for c in report["counties"]],
             [16, 10, 10, 10, 10, 12, 12],
         )
         table(
